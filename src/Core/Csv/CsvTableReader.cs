@@ -1,0 +1,132 @@
+using System.Text;
+using CsvHelper;
+
+namespace LeadPropensity.Core.Csv;
+
+/// <summary>A problem in a CSV file, with the 1-based line (and column, when known) a person should look at.</summary>
+public sealed class CsvFormatException(string message, long line, string? column = null) : Exception(message)
+{
+    public long Line { get; } = line;
+    public string? Column { get; } = column;
+}
+
+/// <summary>One data row: its raw (trimmed) values in header order and the file line it starts on.</summary>
+public readonly record struct CsvRow(long Line, string[] Values);
+
+/// <summary>
+/// Streams a real-world CSV export through CsvHelper: RFC 4180 quoting (separators and newlines inside quotes),
+/// separator detection among , ; tab |, UTF-8 with or without BOM, trimmed headers and values.
+/// Duplicate or empty headers and ragged rows are errors naming the line.
+/// </summary>
+public sealed class CsvTableReader : IDisposable
+{
+    private readonly CsvReader _reader;
+    private readonly string _source;
+
+    public IReadOnlyList<string> Headers { get; }
+    public char Delimiter => _reader.Separator;
+
+    private CsvTableReader(Func<CsvReaderOptions, CsvReader> open, string source, char? delimiter)
+    {
+        _source = source;
+        var options = new CsvReaderOptions
+        {
+            Separator = delimiter,
+            HasHeader = true,
+            Mode = CsvMode.Rfc4180,
+            AllowLineBreaksInQuotes = true,
+            SkipEmptyLines = true,
+            TrackLineNumbers = true,
+            TrimWhitespace = true,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            Encoding = new UTF8Encoding(false),
+        };
+        try
+        {
+            _reader = open(options);
+            Headers = ValidateHeaders(_reader.Headers.Select(h => h.Trim().Trim('\uFEFF').Trim()).ToArray(), source);
+        }
+        catch (CsvHelper.CsvFormatException e)
+        {
+            throw new CsvFormatException($"{source}: line {e.LineNumber}: {e.Message}", e.LineNumber);
+        }
+    }
+
+    public static CsvTableReader Open(string path, char? delimiter = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"data file '{path}' does not exist", path);
+        if (new FileInfo(path).Length == 0) throw new CsvFormatException($"{path}: the file is empty (no header row)", 1);
+        return new CsvTableReader(o => CsvReader.FromFile(path, o), path, delimiter);
+    }
+
+    public static CsvTableReader FromStream(Stream stream, string source = "input", char? delimiter = null) =>
+        new(o => CsvReader.Create(stream, o, false), source, delimiter);
+
+    public static CsvTableReader FromString(string text, string source = "input", char? delimiter = null)
+    {
+        if (text.Trim('\uFEFF').Length == 0) throw new CsvFormatException($"{source}: the input is empty (no header row)", 1);
+        return new(o => CsvReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(text)), o, false), source, delimiter);
+    }
+
+    private static string[] ValidateHeaders(string[] headers, string source)
+    {
+        if (headers.Length == 0) throw new CsvFormatException($"{source}: the file is empty (no header row)", 1);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < headers.Length; i++)
+        {
+            if (headers[i].Length == 0)
+                throw new CsvFormatException($"{source}: line 1, column {i + 1}: empty header name", 1, $"#{i + 1}");
+            if (seen.TryGetValue(headers[i], out var first))
+                throw new CsvFormatException($"{source}: line 1: duplicate header '{headers[i]}' (columns {first + 1} and {i + 1})", 1, headers[i]);
+            seen[headers[i]] = i;
+        }
+        return headers;
+    }
+
+    public int IndexOf(string header)
+    {
+        for (var i = 0; i < Headers.Count; i++) if (Headers[i] == header) return i;
+        return -1;
+    }
+
+    /// <summary>Reads the next row; false at the end. A ragged row throws (use <see cref="TryReadRow"/> to skip it instead).</summary>
+    public bool Read(out CsvRow row)
+    {
+        var status = TryReadRow(out row, out var error);
+        if (status is null) return false;
+        if (status == true) return true;
+        throw error!;
+    }
+
+    /// <summary>null at the end; true with a row; false with an error describing a bad row (already consumed).</summary>
+    public bool? TryReadRow(out CsvRow row, out CsvFormatException? error)
+    {
+        row = default;
+        error = null;
+        try
+        {
+            if (!_reader.Read()) return null;
+        }
+        catch (CsvHelper.CsvFormatException e)
+        {
+            throw new CsvFormatException($"{_source}: line {e.LineNumber}: {e.Message}", e.LineNumber);
+        }
+        var line = _reader.LineNumber;
+        if (_reader.FieldCount != Headers.Count)
+        {
+            error = new CsvFormatException($"{_source}: line {line}: expected {Headers.Count} fields but found {_reader.FieldCount}", line);
+            return false;
+        }
+        var values = new string[Headers.Count];
+        for (var i = 0; i < values.Length; i++) values[i] = _reader.GetString(i);
+        row = new CsvRow(line, values);
+        return true;
+    }
+
+    public IEnumerable<CsvRow> ReadAll()
+    {
+        while (Read(out var row)) yield return row;
+    }
+
+    public void Dispose() => _reader.Dispose();
+}

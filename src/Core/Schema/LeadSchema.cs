@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LeadPropensity.Core.Schema;
+
+/// <summary>What each column of a CRM export is: the contract between an export, training and serving.</summary>
+public sealed record LeadSchema
+{
+    public required LabelSpec Label { get; init; }
+    public string? Id { get; init; }
+    public string? Timestamp { get; init; }
+    public IReadOnlyList<string> MissingTokens { get; init; } = DefaultMissingTokens;
+    public required IReadOnlyList<ColumnSpec> Columns { get; init; }
+
+    public static readonly IReadOnlyList<string> DefaultMissingTokens = ["", "NA", "N/A", "null", "Select", "unknown"];
+
+    /// <summary>Columns that become model features: typed, available at scoring, not the label or id.</summary>
+    [JsonIgnore]
+    public IEnumerable<ColumnSpec> FeatureColumns => Columns.Where(c =>
+        c.Type != ColumnType.Ignore && c.AvailableAtScoring &&
+        !string.Equals(c.Name, Label.Column, StringComparison.Ordinal) &&
+        !string.Equals(c.Name, Id, StringComparison.Ordinal));
+
+    public ColumnSpec? Find(string name) => Columns.FirstOrDefault(c => c.Name == name);
+
+    public bool IsMissing(string? raw)
+    {
+        if (raw is null) return true;
+        var t = raw.Trim();
+        foreach (var token in MissingTokens)
+            if (string.Equals(t, token, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
+    /// <summary>Maps a raw label value to true/false, or null when it is neither a positive nor a known negative.</summary>
+    public bool? MapLabel(string? raw)
+    {
+        if (raw is null) return null;
+        var t = raw.Trim();
+        if (Label.Positive.Any(p => string.Equals(p, t, StringComparison.OrdinalIgnoreCase))) return true;
+        if (Label.Negative is { Count: > 0 } neg)
+            return neg.Any(n => string.Equals(n, t, StringComparison.OrdinalIgnoreCase)) ? false : null;
+        return IsMissing(t) ? null : false;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, SchemaJson.Options);
+
+    public void Save(string path) => File.WriteAllText(path, ToJson() + "\n");
+
+    public static LeadSchema Load(string path)
+    {
+        if (!File.Exists(path)) throw new SchemaException($"schema file '{path}' does not exist");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static LeadSchema Parse(string json, string source = "schema") => SchemaValidator.Parse(json, source);
+}
+
+public sealed record LabelSpec
+{
+    public required string Column { get; init; }
+    public IReadOnlyList<string> Positive { get; init; } = ["1", "won", "yes", "true"];
+    /// <summary>Optional: when given, any value that is neither positive nor negative is an error instead of a negative.</summary>
+    public IReadOnlyList<string>? Negative { get; init; }
+}
+
+public sealed record ColumnSpec
+{
+    public required string Name { get; init; }
+    public required ColumnType Type { get; init; }
+    public bool AvailableAtScoring { get; init; } = true;
+    /// <summary>For boolean columns: the words that mean true / false (default yes/no, true/false, 1/0, y/n, t/f).</summary>
+    public IReadOnlyList<string>? TrueValues { get; init; }
+    public IReadOnlyList<string>? FalseValues { get; init; }
+    /// <summary>Optional datetime format (.NET custom format); ISO 8601 and common formats are tried otherwise.</summary>
+    public string? Format { get; init; }
+
+    public static readonly string[] DefaultTrue = ["yes", "true", "1", "y", "t"];
+    public static readonly string[] DefaultFalse = ["no", "false", "0", "n", "f"];
+
+    /// <summary>Parses a boolean word; null when the value is not one of the column's boolean words.</summary>
+    public bool? ParseBoolean(string raw)
+    {
+        var t = raw.Trim();
+        foreach (var w in TrueValues ?? DefaultTrue) if (string.Equals(w, t, StringComparison.OrdinalIgnoreCase)) return true;
+        foreach (var w in FalseValues ?? DefaultFalse) if (string.Equals(w, t, StringComparison.OrdinalIgnoreCase)) return false;
+        return null;
+    }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<ColumnType>))]
+public enum ColumnType { Numeric, Categorical, Boolean, Text, Datetime, Ignore }
+
+public sealed class SchemaException(string message) : Exception(message);
+
+internal static class SchemaJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using LeadPropensity.Core.Csv;
+using LeadPropensity.Core.Schema;
+using Spectre.Console;
+
+namespace LeadPropensity.Training.Commands;
+
+/// <summary>Runs the command line and turns the errors a user can fix into one clear line and a non-zero exit.</summary>
+internal static class Cli
+{
+    public const int UserError = 2;
+
+    public static async Task<int> RunAsync(RootCommand root, string[] args)
+    {
+        // Piped output (CI logs, files) has no terminal width; give tables room instead of wrapping every cell.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await root.Parse(args).InvokeAsync(config);
+        }
+        catch (Exception e) when (e is CommandException or SchemaException or CsvFormatException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return e is CommandException ce ? ce.ExitCode : UserError;
+        }
+    }
+
+    public static Option<T> Option<T>(string name, string description, T? defaultValue = default, bool required = false, params string[] aliases)
+    {
+        var o = new Option<T>(name, aliases) { Description = description, Required = required };
+        if (defaultValue is not null) o.DefaultValueFactory = _ => defaultValue;
+        return o;
+    }
+}
+
+/// <summary>A failure the user can act on, with the exit code it should produce.</summary>
+internal sealed class CommandException(string message, int exitCode = Cli.UserError) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using LeadPropensity.Training.Commands;
+
+var root = new RootCommand("LeadPropensity training: learn, calibrate, evaluate and manage lead-scoring models.")
+{
+    GenerateCommand.Create(),
+    SchemaCommand.Create(),
+};
+return await Cli.RunAsync(root, args);
