@@ -5,5 +5,7 @@ var root = new RootCommand("LeadPropensity training: learn, calibrate, evaluate 
 {
     GenerateCommand.Create(),
     SchemaCommand.Create(),
+    TrainCommand.Create(),
+    ModelsCommand.Create(),
 };
 return await Cli.RunAsync(root, args);

@@ -19,7 +19,7 @@ internal static class Cli
         {
             return await root.Parse(args).InvokeAsync(config);
         }
-        catch (Exception e) when (e is CommandException or SchemaException or CsvFormatException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is CommandException or SchemaException or CsvFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or InvalidOperationException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return e is CommandException ce ? ce.ExitCode : UserError;

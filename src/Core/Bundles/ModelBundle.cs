@@ -1,0 +1,92 @@
+using System.Text.Json;
+using LeadPropensity.Core.Explanations;
+using LeadPropensity.Core.Modeling;
+using LeadPropensity.Core.Schema;
+
+namespace LeadPropensity.Core.Bundles;
+
+/// <summary>One lead's score: calibrated probability, 0–100 score, raw margin and (when asked) per-field reasons.</summary>
+public sealed record LeadScore(double Probability, int Score, double Raw, IReadOnlyList<Reason> Up, IReadOnlyList<Reason> Down);
+
+/// <summary>A loaded, verified bundle that scores leads. Thread-safe: scoring allocates its own buffers.</summary>
+public sealed class ModelBundle
+{
+    public required string Path { get; init; }
+    public required ModelManifest Manifest { get; init; }
+    public required LeadSchema Schema { get; init; }
+    public required ScoringArtifact Artifact { get; init; }
+
+    public string Version => Manifest.Version;
+    public FeaturePlan Plan => Artifact.Plan;
+    public IReadOnlyList<string> Fields => Artifact.Plan.Fields;
+
+    /// <summary>Loads and verifies a bundle; any damage (missing file, wrong hash, bad JSON, failed check) is an <see cref="InvalidDataException"/>.</summary>
+    public static ModelBundle Load(string dir)
+    {
+        try
+        {
+            var manifest = ModelRegistry.ReadManifest(dir);
+            foreach (var (file, sha) in manifest.Files)
+            {
+                var p = System.IO.Path.Combine(dir, file);
+                if (!File.Exists(p)) throw new InvalidDataException($"{file} is missing");
+                if (BundleWriter.Sha256(p) != sha) throw new InvalidDataException($"{file} does not match its SHA-256 in manifest.json");
+            }
+            var artifact = JsonSerializer.Deserialize<ScoringArtifact>(File.ReadAllText(System.IO.Path.Combine(dir, "scoring.json")), ScoringArtifact.Json)
+                           ?? throw new InvalidDataException("scoring.json is empty");
+            artifact.Verify();
+            var schema = manifest.ParseSchema();
+            if (!schema.FeatureColumns.Select(c => c.Name).SequenceEqual(artifact.Plan.Fields))
+                throw new InvalidDataException("the schema's feature columns do not match the featurization plan");
+            return new ModelBundle { Path = dir, Manifest = manifest, Schema = schema, Artifact = artifact };
+        }
+        catch (Exception e) when (e is JsonException or IOException or SchemaException or NotSupportedException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"model bundle {dir} cannot be loaded: {e.Message}", e);
+        }
+        catch (InvalidDataException e) when (!e.Message.StartsWith("model bundle", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"model bundle {dir} cannot be loaded: {e.Message}", e);
+        }
+    }
+
+    public static int ToScore(double p) => (int)Math.Round(Math.Clamp(p, 0, 1) * 100, MidpointRounding.AwayFromZero);
+
+    /// <summary>Scores encoded features; with <paramref name="reasons"/> &gt; 0 also the top fields raising and lowering it.</summary>
+    public LeadScore Score(ReadOnlySpan<float> x, ReadOnlySpan<string?> values, int reasons = 0)
+    {
+        var raw = Artifact.Model.Raw(x);
+        var p = Artifact.Calibrator.Probability(raw);
+        if (reasons <= 0) return new LeadScore(p, ToScore(p), raw, [], []);
+        var (up, down) = Explain(x, values, raw, p, reasons);
+        return new LeadScore(p, ToScore(p), raw, up, down);
+    }
+
+    /// <summary>
+    /// Per business field: its raw-score contribution (slots summed back to the field), expressed as the change in
+    /// probability were that contribution removed.
+    /// </summary>
+    private (List<Reason> Up, List<Reason> Down) Explain(ReadOnlySpan<float> x, ReadOnlySpan<string?> values, double raw, double p, int k)
+    {
+        var slots = new double[Plan.Width];
+        Artifact.Model.Contributions(x, slots);
+        var offsets = Plan.Offsets();
+        var effects = new List<Reason>(Plan.Encoders.Count);
+        for (var f = 0; f < Plan.Encoders.Count; f++)
+        {
+            double c = 0;
+            for (var s = offsets[f]; s < offsets[f + 1]; s++) c += slots[s];
+            if (Math.Abs(c) < 1e-9) continue;
+            var effect = p - Artifact.Calibrator.Probability(raw - c);
+            var field = Plan.Encoders[f].Field;
+            var value = values[f];
+            var shown = value ?? "(missing)";
+            var text = effect >= 0 ? $"{field} = {shown} raises the likelihood by {effect * 100:F1} points"
+                                   : $"{field} = {shown} lowers the likelihood by {-effect * 100:F1} points";
+            effects.Add(new Reason(field, value, Math.Round(effect, 4), text));
+        }
+        var up = effects.Where(r => r.Effect > 0).OrderByDescending(r => r.Effect).Take(k).ToList();
+        var down = effects.Where(r => r.Effect < 0).OrderBy(r => r.Effect).Take(k).ToList();
+        return (up, down);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using LeadPropensity.Core.Schema;
+
+namespace LeadPropensity.Core.Modeling;
+
+/// <summary>Turns one business field's raw value into a fixed number of feature slots.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(NumericEncoder), "numeric")]
+[JsonDerivedType(typeof(BooleanEncoder), "boolean")]
+[JsonDerivedType(typeof(CategoricalEncoder), "categorical")]
+[JsonDerivedType(typeof(TextEncoder), "text")]
+[JsonDerivedType(typeof(DatetimeEncoder), "datetime")]
+public abstract class FieldEncoder
+{
+    public required string Field { get; init; }
+    [JsonIgnore] public abstract int Width { get; }
+    public abstract IEnumerable<string> SlotNames();
+    /// <summary>Writes the slots for a value (null = missing); false with a message when the value is not of this type.</summary>
+    public abstract bool Encode(string? raw, Span<float> dest, DateTime? reference, out string? problem);
+    /// <summary>The value used to describe this field's "typical" state, e.g. in explanations.</summary>
+    [JsonIgnore] public abstract string TypeName { get; }
+}
+
+/// <summary>Value (median-imputed) plus a missing indicator: missingness stays information, never a silent zero.</summary>
+public sealed class NumericEncoder : FieldEncoder
+{
+    public double Median { get; init; }
+    public override int Width => 2;
+    public override string TypeName => "number";
+    public override IEnumerable<string> SlotNames() => [Field, Field + "=missing"];
+
+    public static NumericEncoder Fit(ColumnSpec col, List<string?> values)
+    {
+        var nums = values.Where(v => v is not null).Select(v => ValueParsing.TryNumber(v!, out var d) ? d : double.NaN).Where(double.IsFinite).OrderBy(d => d).ToArray();
+        return new NumericEncoder { Field = col.Name, Median = nums.Length == 0 ? 0 : nums[nums.Length / 2] };
+    }
+
+    public override bool Encode(string? raw, Span<float> dest, DateTime? reference, out string? problem)
+    {
+        problem = null;
+        if (raw is null) { dest[0] = (float)Median; dest[1] = 1; return true; }
+        if (!ValueParsing.TryNumber(raw, out var d)) { problem = $"'{raw}' is not a number"; return false; }
+        dest[0] = (float)d; dest[1] = 0;
+        return true;
+    }
+}
+
+public sealed class BooleanEncoder : FieldEncoder
+{
+    public IReadOnlyList<string>? TrueValues { get; init; }
+    public IReadOnlyList<string>? FalseValues { get; init; }
+    public override int Width => 2;
+    public override string TypeName => "boolean";
+    public override IEnumerable<string> SlotNames() => [Field, Field + "=missing"];
+
+    public bool? Parse(string raw) => new ColumnSpec { Name = Field, Type = ColumnType.Boolean, TrueValues = TrueValues, FalseValues = FalseValues }.ParseBoolean(raw);
+
+    public override bool Encode(string? raw, Span<float> dest, DateTime? reference, out string? problem)
+    {
+        problem = null;
+        if (raw is null) { dest[0] = 0; dest[1] = 1; return true; }
+        var b = Parse(raw);
+        if (b is null)
+        {
+            problem = $"'{raw}' is not a boolean (use {string.Join("/", (TrueValues ?? ColumnSpec.DefaultTrue).Take(2))} or {string.Join("/", (FalseValues ?? ColumnSpec.DefaultFalse).Take(2))})";
+            return false;
+        }
+        dest[0] = b.Value ? 1 : 0; dest[1] = 0;
+        return true;
+    }
+}
+
+/// <summary>One-hot over the frequent levels; rare and unseen levels share "other", missing has its own slot.</summary>
+public sealed class CategoricalEncoder : FieldEncoder
+{
+    public required IReadOnlyList<string> Levels { get; init; }
+    private Dictionary<string, int>? _index;
+    public override int Width => Levels.Count + 2;
+    public override string TypeName => "category";
+    public override IEnumerable<string> SlotNames() => Levels.Select(l => $"{Field}={l}").Append(Field + "=other").Append(Field + "=missing");
+
+    public static CategoricalEncoder Fit(ColumnSpec col, List<string?> values, FeaturePlanOptions o)
+    {
+        var levels = values.Where(v => v is not null).GroupBy(v => v!.ToLowerInvariant())
+            .Where(g => g.Count() >= o.MinLevelCount).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Take(o.MaxLevels).Select(g => g.Key).ToList();
+        return new CategoricalEncoder { Field = col.Name, Levels = levels };
+    }
+
+    public override bool Encode(string? raw, Span<float> dest, DateTime? reference, out string? problem)
+    {
+        problem = null;
+        dest.Clear();
+        if (raw is null) { dest[Levels.Count + 1] = 1; return true; }
+        _index ??= Levels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.OrdinalIgnoreCase);
+        dest[_index.TryGetValue(raw.Trim(), out var k) ? k : Levels.Count] = 1;
+        return true;
+    }
+}
+
+/// <summary>Bag of lower-cased word unigrams and bigrams from a learned vocabulary (e.g. seniority words in job titles).</summary>
+public sealed class TextEncoder : FieldEncoder
+{
+    public required IReadOnlyList<string> Vocabulary { get; init; }
+    private Dictionary<string, int>? _index;
+    public override int Width => Vocabulary.Count + 1;
+    public override string TypeName => "text";
+    public override IEnumerable<string> SlotNames() => Vocabulary.Select(t => $"{Field}~{t}").Append(Field + "=missing");
+
+    private static readonly char[] Separators = [' ', ',', '.', ';', ':', '/', '-', '&', '(', ')', '\t', '"', '\''];
+
+    public static IEnumerable<string> Tokens(string text)
+    {
+        var words = text.ToLowerInvariant().Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < words.Length; i++)
+        {
+            yield return words[i];
+            if (i + 1 < words.Length) yield return words[i] + " " + words[i + 1];
+        }
+    }
+
+    public static TextEncoder Fit(ColumnSpec col, List<string?> values, FeaturePlanOptions o)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var v in values)
+        {
+            if (v is null) continue;
+            foreach (var t in Tokens(v).Distinct()) counts[t] = counts.GetValueOrDefault(t) + 1;
+        }
+        var vocab = counts.Where(kv => kv.Value >= o.MinTokenCount).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Take(o.MaxTokens).Select(kv => kv.Key).ToList();
+        return new TextEncoder { Field = col.Name, Vocabulary = vocab };
+    }
+
+    public override bool Encode(string? raw, Span<float> dest, DateTime? reference, out string? problem)
+    {
+        problem = null;
+        dest.Clear();
+        if (raw is null) { dest[Vocabulary.Count] = 1; return true; }
+        _index ??= Vocabulary.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
+        foreach (var t in Tokens(raw))
+            if (_index.TryGetValue(t, out var k)) dest[k] = 1;
+        return true;
+    }
+}
+
+/// <summary>Age in days relative to the row's timestamp (for other date fields) and calendar parts.</summary>
+public sealed class DatetimeEncoder : FieldEncoder
+{
+    public string? Format { get; init; }
+    public bool IsTimestamp { get; init; }
+    public override int Width => 5;
+    public override string TypeName => "datetime";
+    public override IEnumerable<string> SlotNames() => [Field + ":age_days", Field + ":month", Field + ":day_of_week", Field + ":hour", Field + "=missing"];
+
+    public override bool Encode(string? raw, Span<float> dest, DateTime? reference, out string? problem)
+    {
+        problem = null;
+        dest.Clear();
+        if (raw is null) { dest[4] = 1; return true; }
+        if (!ValueParsing.TryDate(raw, Format, out var d)) { problem = $"'{raw}' is not a date/time (ISO 8601 expected)"; return false; }
+        dest[0] = IsTimestamp || reference is null ? 0 : (float)(reference.Value - d).TotalDays;
+        dest[1] = d.Month;
+        dest[2] = (int)d.DayOfWeek;
+        dest[3] = d.Hour;
+        return true;
+    }
+}
+
+internal static class Invariant
+{
+    public static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,32 @@
+using LeadPropensity.Core.Csv;
+using LeadPropensity.Core.Schema;
+
+namespace LeadPropensity.Core.Modeling;
+
+/// <summary>Picks a schema's feature fields (in plan order) out of CSV rows, turning missing tokens into null.</summary>
+public sealed class RowMapper
+{
+    private readonly LeadSchema _schema;
+    private readonly int[] _index;
+    public IReadOnlyList<string> Fields { get; }
+
+    public RowMapper(LeadSchema schema, IReadOnlyList<string> headers, string source, IReadOnlyList<string>? fields = null)
+    {
+        _schema = schema;
+        Fields = fields ?? schema.FeatureColumns.Select(c => c.Name).ToArray();
+        _index = Fields.Select(f => Require(headers, f, "feature", source)).ToArray();
+    }
+
+    public static int Require(IReadOnlyList<string> headers, string name, string role, string source)
+    {
+        for (var i = 0; i < headers.Count; i++) if (headers[i] == name) return i;
+        throw new CsvFormatException($"{source}: the {role} column '{name}' is not in the data (columns: {string.Join(", ", headers)})", 1, name);
+    }
+
+    public string?[] Map(string[] raw)
+    {
+        var v = new string?[_index.Length];
+        for (var f = 0; f < _index.Length; f++) v[f] = _schema.IsMissing(raw[_index[f]]) ? null : raw[_index[f]];
+        return v;
+    }
+}
