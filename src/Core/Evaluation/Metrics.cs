@@ -13,7 +13,7 @@ public static partial class Metrics
     /// <summary>Area under the ROC curve as the Mann-Whitney statistic: tied scores get average ranks (count half). NaN when only one class is present.</summary>
     public static double RocAuc(IReadOnlyList<double> p, IReadOnlyList<bool> y)
     {
-        Validate(p, y);
+        Validate(p, y, scoresOnly: true); // a ranking metric: any finite scores (raw margins, field values) will do
         long positives = CountPositives(y), negatives = p.Count - positives;
         if (positives == 0 || negatives == 0) return double.NaN;
         var order = StableOrder(p, descending: false);
@@ -110,7 +110,7 @@ public static partial class Metrics
             reliability, LiftByDecile(p, y));
     }
 
-    internal static void Validate(IReadOnlyList<double> p, IReadOnlyList<bool> y)
+    internal static void Validate(IReadOnlyList<double> p, IReadOnlyList<bool> y, bool scoresOnly = false)
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(y);
@@ -119,8 +119,8 @@ public static partial class Metrics
             throw new ArgumentException($"Probabilities and labels differ in length ({p.Count} vs {y.Count}).", nameof(y));
         for (int i = 0; i < p.Count; i++)
         {
-            if (double.IsNaN(p[i])) throw new ArgumentException($"Probability at index {i} is NaN.", nameof(p));
-            if (p[i] < 0 || p[i] > 1) throw new ArgumentException($"Probability at index {i} is {p[i]}, outside [0, 1].", nameof(p));
+            if (!double.IsFinite(p[i])) throw new ArgumentException($"Probability at index {i} is {p[i]}.", nameof(p));
+            if (!scoresOnly && (p[i] < 0 || p[i] > 1)) throw new ArgumentException($"Probability at index {i} is {p[i]}, outside [0, 1].", nameof(p));
         }
     }
 

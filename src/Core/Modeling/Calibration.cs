@@ -24,27 +24,46 @@ public sealed class PlattCalibrator : Calibrator
     {
         int pos = y.Count(v => v), neg = y.Count - pos;
         double hi = (pos + 1.0) / (pos + 2.0), lo = 1.0 / (neg + 2.0);
-        double a = 1, b = 0;
-        for (var iter = 0; iter < 100; iter++)
+        double Loss(double a, double b)
         {
-            double g0 = 0, g1 = 0, h00 = 1e-9, h01 = 0, h11 = 1e-9;
+            double l = 0;
             for (var i = 0; i < raw.Count; i++)
             {
-                var p = 1.0 / (1.0 + Math.Exp(-(a * raw[i] + b)));
+                var z = a * raw[i] + b;
                 var t = y[i] ? hi : lo;
-                var d = p - t;
-                var w = p * (1 - p);
+                // log(1 + e^z) − t·z, computed without overflow
+                l += (z > 0 ? z + Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z))) - t * z;
+            }
+            return l;
+        }
+        // Start from the constant model, then Newton steps with backtracking so large raw scores cannot make it diverge.
+        double a0 = 0, b0 = Math.Log((pos + 1.0) / (neg + 1.0));
+        var current = Loss(a0, b0);
+        for (var iter = 0; iter < 100; iter++)
+        {
+            double g0 = 0, g1 = 0, h00 = 1e-12, h01 = 0, h11 = 1e-12;
+            for (var i = 0; i < raw.Count; i++)
+            {
+                var p = 1.0 / (1.0 + Math.Exp(-(a0 * raw[i] + b0)));
+                var d = p - (y[i] ? hi : lo);
+                var w = Math.Max(p * (1 - p), 1e-12);
                 g0 += d * raw[i]; g1 += d;
                 h00 += w * raw[i] * raw[i]; h01 += w * raw[i]; h11 += w;
             }
             var det = h00 * h11 - h01 * h01;
-            if (Math.Abs(det) < 1e-300) break;
+            if (!(Math.Abs(det) > 1e-300)) break;
             var da = (h11 * g0 - h01 * g1) / det;
             var db = (h00 * g1 - h01 * g0) / det;
-            a -= da; b -= db;
-            if (Math.Abs(da) < 1e-10 && Math.Abs(db) < 1e-10) break;
+            var step = 1.0;
+            while (step > 1e-8 && !(Loss(a0 - step * da, b0 - step * db) <= current)) step /= 2;
+            if (step <= 1e-8) break;
+            a0 -= step * da; b0 -= step * db;
+            var next = Loss(a0, b0);
+            var done = current - next < 1e-12 * Math.Max(1, Math.Abs(current));
+            current = next;
+            if (done) break;
         }
-        return new PlattCalibrator { A = a, B = b };
+        return new PlattCalibrator { A = a0, B = b0 };
     }
 }
 

@@ -22,26 +22,36 @@ public abstract class FieldEncoder
     [JsonIgnore] public abstract string TypeName { get; }
 }
 
-/// <summary>Value (median-imputed) plus a missing indicator: missingness stays information, never a silent zero.</summary>
+/// <summary>
+/// Value (median-imputed), a missing indicator (missingness stays information, never a silent zero), and
+/// "above the k-th decile" steps, so that a linear model can bend with the value as trees do.
+/// </summary>
 public sealed class NumericEncoder : FieldEncoder
 {
     public double Median { get; init; }
-    public override int Width => 2;
+    public double[] Edges { get; init; } = [];
+    public override int Width => 2 + Edges.Length;
     public override string TypeName => "number";
-    public override IEnumerable<string> SlotNames() => [Field, Field + "=missing"];
+    public override IEnumerable<string> SlotNames() =>
+        new[] { Field, Field + "=missing" }.Concat(Edges.Select(e => $"{Field}>{e.ToString("G6", CultureInfo.InvariantCulture)}"));
 
     public static NumericEncoder Fit(ColumnSpec col, List<string?> values)
     {
         var nums = values.Where(v => v is not null).Select(v => ValueParsing.TryNumber(v!, out var d) ? d : double.NaN).Where(double.IsFinite).OrderBy(d => d).ToArray();
-        return new NumericEncoder { Field = col.Name, Median = nums.Length == 0 ? 0 : nums[nums.Length / 2] };
+        if (nums.Length == 0) return new NumericEncoder { Field = col.Name };
+        var edges = Enumerable.Range(1, 9).Select(k => nums[k * nums.Length / 10]).Where(e => e < nums[^1]).Distinct().ToArray();
+        return new NumericEncoder { Field = col.Name, Median = nums[nums.Length / 2], Edges = edges };
     }
 
     public override bool Encode(string? raw, Span<float> dest, DateTime? reference, out string? problem)
     {
         problem = null;
-        if (raw is null) { dest[0] = (float)Median; dest[1] = 1; return true; }
-        if (!ValueParsing.TryNumber(raw, out var d)) { problem = $"'{raw}' is not a number"; return false; }
-        dest[0] = (float)d; dest[1] = 0;
+        double d;
+        if (raw is null) { d = Median; dest[1] = 1; }
+        else if (!ValueParsing.TryNumber(raw, out d)) { problem = $"'{raw}' is not a number"; return false; }
+        else dest[1] = 0;
+        dest[0] = (float)d;
+        for (var k = 0; k < Edges.Length; k++) dest[2 + k] = d > Edges[k] ? 1 : 0;
         return true;
     }
 }

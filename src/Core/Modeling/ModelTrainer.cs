@@ -4,7 +4,7 @@ using Microsoft.ML;
 namespace LeadPropensity.Core.Modeling;
 
 /// <summary>A candidate's cross-validated score.</summary>
-public sealed record CandidateResult(string Candidate, double OutOfFoldLogLoss, double OutOfFoldAuc);
+public sealed record CandidateResult(string Candidate, double OutOfFoldLogLoss, double OutOfFoldAuc, double Seconds);
 
 public sealed record CalibrationChoice(string Method, double PlattLogLoss, double IsotonicLogLoss, string Why);
 
@@ -74,6 +74,7 @@ public static class ModelTrainer
         double[]? bestOof = null; Candidate? best = null; var bestLoss = double.PositiveInfinity;
         foreach (var c in grid)
         {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var oof = new double[xTrain.Length];
             for (var k = 0; k < o.Folds; k++)
             {
@@ -84,7 +85,7 @@ public static class ModelTrainer
             }
             var platt = PlattCalibrator.Fit(oof, yTrain);
             var loss = Metrics.LogLoss(oof.Select(platt.Probability).ToArray(), yTrain.ToArray());
-            results.Add(new CandidateResult(c.Describe(), loss, Metrics.RocAuc(oof, yTrain.ToArray())));
+            results.Add(new CandidateResult(c.Describe(), loss, Metrics.RocAuc(oof, yTrain.ToArray()), Math.Round(watch.Elapsed.TotalSeconds, 2)));
             if (loss < bestLoss) { bestLoss = loss; best = c; bestOof = oof; }
         }
 
