@@ -45,15 +45,27 @@ public sealed class TrainedModel
 /// </summary>
 public static class ModelTrainer
 {
-    public static TrainedModel Train(LeadDataset data, TrainingOptions o, ITrainingProgress? progress = null)
+    /// <param name="testData">An explicit test set (e.g. to compare with other tools on the same split); otherwise split from <paramref name="data"/>.</param>
+    public static TrainedModel Train(LeadDataset data, TrainingOptions o, ITrainingProgress? progress = null, LeadDataset? testData = null)
     {
         progress ??= NoProgress.Instance;
         CheckMinimumData(data, o);
         var ml = new MLContext(seed: o.Seed);
-        var (trainIdx, testIdx, method) = DataSplit.TrainTest(data.Labels, data.Times, o.TestShare, o.Seed);
-        var train = data.Subset(trainIdx);
-        var test = data.Subset(testIdx);
+        LeadDataset train, test;
+        string method;
+        if (testData is null)
+        {
+            (var trainIdx, var testIdx, method) = DataSplit.TrainTest(data.Labels, data.Times, o.TestShare, o.Seed);
+            train = data.Subset(trainIdx);
+            test = data.Subset(testIdx);
+        }
+        else
+        {
+            (train, test, method) = (data, testData, "explicit test file");
+            if (!testData.Fields.SequenceEqual(data.Fields)) throw new TrainingException("the test file's schema fields differ from the training file's");
+        }
         CheckMinimumData(train, o, "the training part");
+        if (test.Count == 0) throw new TrainingException("the test part is empty");
 
         var plan = FeaturePlan.Fit(data.Schema, train.Values, o.Features);
         var width = plan.Width;

@@ -28,9 +28,10 @@ internal static class TrainCommand
         var strict = Cli.Option<bool>("--strict", "fail on a likely leak or on any bad row");
         var truthData = Cli.Option<string?>("--truth-data", "an independent labelled file whose true probabilities are known");
         var truth = Cli.Option<string?>("--truth", "the truth file for --truth-data (lead_id,true_probability)");
+        var testData = Cli.Option<string?>("--test-data", "use this labelled file as the test set instead of splitting --data (e.g. to compare tools on one split)");
 
         var cmd = new Command("train", "Learn a calibrated buy-likelihood model and write a versioned bundle.")
-            { data, schema, label, positive, ignore, output, trainer, seed, promote, strict, truthData, truth };
+            { data, schema, label, positive, ignore, output, trainer, seed, promote, strict, truthData, truth, testData };
         cmd.SetAction(p =>
         {
             var dataPath = p.GetValue(data)!;
@@ -51,8 +52,9 @@ internal static class TrainCommand
                     {
                         var load = ctx.AddTask("loading data", maxValue: 1);
                         dataset = LeadDataset.Load(dataPath, s, p.GetValue(strict));
+                        var test = p.GetValue(testData) is { } tdPath ? LeadDataset.Load(tdPath, s, p.GetValue(strict)) : null;
                         load.Increment(1);
-                        model = ModelTrainer.Train(dataset, options, new SpectreProgress(ctx));
+                        model = ModelTrainer.Train(dataset, options, new SpectreProgress(ctx), test);
                     });
             }
             catch (TrainingException e) when (e.Message.Contains("leak", StringComparison.Ordinal))
