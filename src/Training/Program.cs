@@ -7,5 +7,6 @@ var root = new RootCommand("LeadPropensity training: learn, calibrate, evaluate 
     SchemaCommand.Create(),
     TrainCommand.Create(),
     ModelsCommand.Create(),
+    ScoreCommand.Create(),
 };
 return await Cli.RunAsync(root, args);
