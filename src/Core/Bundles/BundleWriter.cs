@@ -21,8 +21,15 @@ public static class BundleWriter
         Directory.CreateDirectory(temp);
         try
         {
-            var modelPath = Path.Combine(temp, "model.zip");
-            m.Ml.Model.Save(m.MlModel, CandidateFitter.ToDataView(m.Ml, [new float[m.Plan.Width]], [false], m.Plan.Width).Schema, modelPath);
+            var inputSchema = CandidateFitter.ToDataView(m.Ml, [new float[m.Plan.Width]], [false], m.Plan.Width).Schema;
+            var files = new Dictionary<string, string>();
+            for (var i = 0; i < m.MlModels.Count; i++)
+            {
+                // A blend keeps one ML.NET model per part: model.zip, model.2.zip, …
+                var name = i == 0 ? "model.zip" : $"model.{i + 1}.zip";
+                m.Ml.Model.Save(m.MlModels[i], inputSchema, Path.Combine(temp, name));
+                files[name] = Sha256(Path.Combine(temp, name));
+            }
             var artifact = new ScoringArtifact
             {
                 Plan = m.Plan, Model = m.Scoring, Calibrator = m.Calibrator,
@@ -30,8 +37,8 @@ public static class BundleWriter
             };
             File.WriteAllText(Path.Combine(temp, "scoring.json"), JsonSerializer.Serialize(artifact, ScoringArtifact.Json));
 
-            var manifest = ManifestFactory.Create(version, created, m, dataFile, dataSha256, skippedRows, truth,
-                new Dictionary<string, string> { ["model.zip"] = Sha256(modelPath), ["scoring.json"] = Sha256(Path.Combine(temp, "scoring.json")) });
+            files["scoring.json"] = Sha256(Path.Combine(temp, "scoring.json"));
+            var manifest = ManifestFactory.Create(version, created, m, dataFile, dataSha256, skippedRows, truth, files);
             File.WriteAllText(Path.Combine(temp, "manifest.json"), JsonSerializer.Serialize(manifest, ModelManifest.Json) + "\n");
             extra?.Invoke(temp, manifest);
             var final = Path.Combine(registryDir, version);

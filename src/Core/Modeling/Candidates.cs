@@ -24,11 +24,11 @@ public sealed record Candidate(TrainerKind Kind, int Trees = 0, int Leaves = 0, 
     [
         .. new[]
         {
-            new Candidate(TrainerKind.FastTree, 150, 16, 0.08, 40),
             new Candidate(TrainerKind.FastTree, 300, 8, 0.05, 80),
-            new Candidate(TrainerKind.LightGbm, 150, 16, 0.08, 40),
             new Candidate(TrainerKind.LightGbm, 300, 8, 0.05, 80),
-            new Candidate(TrainerKind.Logistic, L2: 1.0),
+            new Candidate(TrainerKind.LightGbm, 800, 3, 0.05, 50),
+            new Candidate(TrainerKind.Logistic, L2: 40),
+            new Candidate(TrainerKind.Logistic, L2: 300),
         }.Where(c => only is null || c.Kind == only),
     ];
 }
@@ -113,5 +113,31 @@ public static class CandidateFitter
             : x;
         var data = ToDataView(ml, input, new bool[x.Count], width);
         return model.Transform(data).GetColumn<float>("Score").Select(s => (double)s).ToArray();
+    }
+}
+
+/// <summary>What training chose: one candidate, or a weighted blend of a linear and a tree candidate.</summary>
+public sealed record ModelChoice(IReadOnlyList<Candidate> Parts, IReadOnlyList<double> Weights)
+{
+    public static ModelChoice Single(Candidate c) => new([c], [1.0]);
+
+    public bool IsBlend => Parts.Count > 1;
+
+    public string Name => IsBlend ? "blend" : Parts[0].Kind.ToString().ToLowerInvariant();
+
+    public string Describe() => IsBlend
+        ? "blend(" + string.Join(" + ", Parts.Select((p, i) => $"{Weights[i]:0.##}×{p.Describe()}")) + ")"
+        : Parts[0].Describe();
+
+    public Dictionary<string, double> HyperParameters()
+    {
+        if (!IsBlend) return Parts[0].HyperParameters();
+        var all = new Dictionary<string, double>();
+        for (var i = 0; i < Parts.Count; i++)
+        {
+            all[$"part{i}.weight"] = Weights[i];
+            foreach (var (k, v) in Parts[i].HyperParameters()) all[$"part{i}.{Parts[i].Kind.ToString().ToLowerInvariant()}.{k}"] = v;
+        }
+        return all;
     }
 }

@@ -19,10 +19,11 @@ public sealed class TrainedModel
     public required FeaturePlan Plan { get; init; }
     public required ScoringModel Scoring { get; init; }
     public required Calibrator Calibrator { get; init; }
-    public required ITransformer MlModel { get; init; }
+    /// <summary>The fitted ML.NET model of each part of <see cref="Chosen"/> (one unless it is a blend).</summary>
+    public required IReadOnlyList<ITransformer> MlModels { get; init; }
     public required MLContext Ml { get; init; }
     public required int Seed { get; init; }
-    public required Candidate Chosen { get; init; }
+    public required ModelChoice Chosen { get; init; }
     public required IReadOnlyList<CandidateResult> CrossValidation { get; init; }
     public required CalibrationChoice Calibration { get; init; }
     public required MetricSummary Test { get; init; }
@@ -83,7 +84,7 @@ public static class ModelTrainer
         var folds = DataSplit.Folds(yTrain, o.Folds, o.Seed);
         progress.Stage("cross-validation", grid.Count * o.Folds);
         var results = new List<CandidateResult>();
-        double[]? bestOof = null; Candidate? best = null; var bestLoss = double.PositiveInfinity;
+        var oofs = new List<(Candidate C, double[] Oof, double Loss)>();
         foreach (var c in grid)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -98,20 +99,30 @@ public static class ModelTrainer
             var platt = PlattCalibrator.Fit(oof, yTrain);
             var loss = Metrics.LogLoss(oof.Select(platt.Probability).ToArray(), yTrain.ToArray());
             results.Add(new CandidateResult(c.Describe(), loss, Metrics.RocAuc(oof, yTrain.ToArray()), Math.Round(watch.Elapsed.TotalSeconds, 2)));
-            if (loss < bestLoss) { bestLoss = loss; best = c; bestOof = oof; }
+            oofs.Add((c, oof, loss));
         }
+        var (best, bestOof) = ChooseModel(oofs, yTrain, results);
 
         progress.Stage("calibration", 2);
         var calibration = ChooseCalibration(bestOof!, yTrain, folds, o.Folds);
         Calibrator calibrator = calibration.Method == "isotonic" ? IsotonicCalibrator.Fit(bestOof!, yTrain) : PlattCalibrator.Fit(bestOof!, yTrain);
         progress.Advance("calibration");
 
-        var (mlModel, final) = CandidateFitter.Fit(ml, best!, xTrain, yTrain, width, o.Seed);
+        var fitted = best.Parts.Select(c => CandidateFitter.Fit(ml, c, xTrain, yTrain, width, o.Seed)).ToList();
+        var mlModels = fitted.Select(f => f.Model).ToList();
+        ScoringModel final = best.IsBlend
+            ? new BlendModel { Parts = fitted.Select(f => f.Scoring).ToList(), Weights = [.. best.Weights] }
+            : fitted[0].Scoring;
         progress.Advance("calibration");
 
         progress.Stage("evaluation", plan.Encoders.Count + 1);
         var checkRows = xTest.Take(32).ToList();
-        var mlScores = CandidateFitter.MlNetScores(ml, mlModel, checkRows, width, final);
+        var mlScores = new double[checkRows.Count];
+        for (var part = 0; part < fitted.Count; part++)
+        {
+            var scores = CandidateFitter.MlNetScores(ml, fitted[part].Model, checkRows, width, fitted[part].Scoring);
+            for (var i = 0; i < scores.Length; i++) mlScores[i] += best.Weights[part] * scores[i];
+        }
         for (var i = 0; i < checkRows.Count; i++)
         {
             var mine = final.Raw(checkRows[i]);
@@ -126,7 +137,7 @@ public static class ModelTrainer
 
         return new TrainedModel
         {
-            Plan = plan, Scoring = final, Calibrator = calibrator, MlModel = mlModel, Ml = ml, Seed = o.Seed, Chosen = best!, CrossValidation = results,
+            Plan = plan, Scoring = final, Calibrator = calibrator, MlModels = mlModels, Ml = ml, Seed = o.Seed, Chosen = best, CrossValidation = results,
             Calibration = calibration, Test = summary, TestProbabilities = pTest, TestLabels = yTest, Importance = importance, Leaks = leaks,
             SplitMethod = method, Train = train, TestSet = test,
             Checks = checkRows.Select((x, i) => (x, mlScores[i])).ToList(),
@@ -150,6 +161,32 @@ public static class ModelTrainer
             }
         }
         return x;
+    }
+
+    /// <summary>
+    /// The candidate with the lowest out-of-fold log loss, unless a blend of the best linear and the best tree
+    /// candidate (weights tried on the same out-of-fold scores) is lower still.
+    /// </summary>
+    private static (ModelChoice, double[]) ChooseModel(List<(Candidate C, double[] Oof, double Loss)> oofs, IReadOnlyList<bool> y, List<CandidateResult> results)
+    {
+        var best = oofs.MinBy(o => o.Loss);
+        var choice = ModelChoice.Single(best.C);
+        var bestOof = best.Oof;
+        var bestLoss = best.Loss;
+        var linear = oofs.Where(o => o.C.Kind == TrainerKind.Logistic).OrderBy(o => o.Loss).FirstOrDefault();
+        var tree = oofs.Where(o => o.C.Kind != TrainerKind.Logistic).OrderBy(o => o.Loss).FirstOrDefault();
+        if (linear.Oof is null || tree.Oof is null) return (choice, bestOof);
+        var yArr = y.ToArray();
+        foreach (var w in new[] { 0.3, 0.5, 0.7 })
+        {
+            var blend = linear.Oof.Select((v, i) => w * v + (1 - w) * tree.Oof[i]).ToArray();
+            var platt = PlattCalibrator.Fit(blend, y);
+            var loss = Metrics.LogLoss(blend.Select(platt.Probability).ToArray(), yArr);
+            var c = new ModelChoice([linear.C, tree.C], [w, 1 - w]);
+            results.Add(new CandidateResult(c.Describe(), loss, Metrics.RocAuc(blend, yArr), 0));
+            if (loss < bestLoss) { bestLoss = loss; choice = c; bestOof = blend; }
+        }
+        return (choice, bestOof);
     }
 
     private static void CheckMinimumData(LeadDataset d, TrainingOptions o, string what = "the data")

@@ -9,6 +9,7 @@ namespace LeadPropensity.Core.Modeling;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(TreeEnsembleModel), "trees")]
 [JsonDerivedType(typeof(LinearModel), "linear")]
+[JsonDerivedType(typeof(BlendModel), "blend")]
 public abstract class ScoringModel
 {
     /// <summary>The raw (uncalibrated) score, a log-odds-like margin.</summary>
@@ -106,5 +107,32 @@ public sealed class LinearModel : ScoringModel
     public override void Contributions(ReadOnlySpan<float> x, Span<double> slots)
     {
         for (var i = 0; i < Weights.Length; i++) slots[i] += Weights[i] * ((x[i] - Means[i]) / Scales[i]);
+    }
+}
+
+/// <summary>A weighted sum of raw scores (e.g. a logistic baseline and boosted trees); contributions add up the same way.</summary>
+public sealed class BlendModel : ScoringModel
+{
+    public required IReadOnlyList<ScoringModel> Parts { get; init; }
+    public required double[] Weights { get; init; }
+
+    public override double Baseline => Parts.Select((p, i) => Weights[i] * p.Baseline).Sum();
+
+    public override double Raw(ReadOnlySpan<float> x)
+    {
+        var s = 0.0;
+        for (var i = 0; i < Parts.Count; i++) s += Weights[i] * Parts[i].Raw(x);
+        return s;
+    }
+
+    public override void Contributions(ReadOnlySpan<float> x, Span<double> slots)
+    {
+        var part = new double[slots.Length];
+        for (var i = 0; i < Parts.Count; i++)
+        {
+            Array.Clear(part);
+            Parts[i].Contributions(x, part);
+            for (var j = 0; j < slots.Length; j++) slots[j] += Weights[i] * part[j];
+        }
     }
 }
