@@ -7,5 +7,7 @@ var root = new RootCommand("LeadPropensity training: learn, calibrate, evaluate 
     SchemaCommand.Create(),
     TrainCommand.Create(),
     ModelsCommand.Create(),
+    EvaluateCommand.Create(),
+    CompareCommand.Create(),
 };
 return await Cli.RunAsync(root, args);
