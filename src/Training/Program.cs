@@ -8,5 +8,7 @@ var root = new RootCommand("LeadPropensity training: learn, calibrate, evaluate 
     TrainCommand.Create(),
     ModelsCommand.Create(),
     ScoreCommand.Create(),
+    EvaluateCommand.Create(),
+    CompareCommand.Create(),
 };
 return await Cli.RunAsync(root, args);

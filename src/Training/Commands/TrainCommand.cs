@@ -2,6 +2,7 @@ using System.CommandLine;
 using LeadPropensity.Core.Bundles;
 using LeadPropensity.Core.Csv;
 using LeadPropensity.Core.Modeling;
+using LeadPropensity.Core.Reporting;
 using LeadPropensity.Core.Schema;
 using Spectre.Console;
 
@@ -72,7 +73,8 @@ internal static class TrainCommand
                 var tf = p.GetValue(truth) ?? throw new CommandException("--truth-data needs --truth");
                 truthResult = TruthCheck.Compare(s, model.Plan, x => model.Probability(x), td, tf);
             }
-            var (path, manifest) = BundleWriter.Write(p.GetValue(output)!, model, dataPath, dataset.Sha256, dataset.SkippedRows.Count, truthResult);
+            var (path, manifest) = BundleWriter.Write(p.GetValue(output)!, model, dataPath, dataset.Sha256, dataset.SkippedRows.Count, truthResult,
+                extra: ReportWriter.ForTraining(model));
             if (p.GetValue(promote)) new ModelRegistry(p.GetValue(output)!).Promote(manifest.Version);
             TrainSummary.Print(dataset, model, manifest, path, p.GetValue(promote), DateTime.UtcNow - started);
             return 0;
