@@ -68,7 +68,8 @@ public static class CandidateFitter
         var l = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
         {
             NumberOfIterations = c.Trees, NumberOfLeaves = c.Leaves, LearningRate = c.LearningRate, MinimumExampleCountPerLeaf = c.MinLeaf,
-            Seed = seed, NumberOfThreads = 2, Verbose = false, Silent = true,
+            // One thread: LightGBM's OpenMP workers spin when cores are shared, which made training many times slower here.
+            Seed = seed, NumberOfThreads = 1, Verbose = false, Silent = true,
         });
         var lm = l.Fit(data);
         return (lm, FromEnsemble(lm.Model.SubModel.TrainedTreeEnsemble));
