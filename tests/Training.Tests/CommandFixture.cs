@@ -31,8 +31,7 @@ public sealed class CommandFixture : IDisposable
 
     public static int Run(params string[] args)
     {
-        var root = new RootCommand { TrainCommand.Create(), EvaluateCommand.Create(), CompareCommand.Create() };
-        return Cli.RunAsync(root, args).GetAwaiter().GetResult();
+        return Cli.RunAsync(Cli.Root(), args).GetAwaiter().GetResult();
     }
 
     public void Dispose()

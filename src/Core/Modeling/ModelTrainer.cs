@@ -164,7 +164,7 @@ public static class ModelTrainer
     }
 
     /// <summary>
-    /// The candidate with the lowest out-of-fold log loss, unless a blend of the best linear and the best tree
+    /// The candidate with the lowest out-of-fold log loss, unless a blend of the best linear candidate with a tree
     /// candidate (weights tried on the same out-of-fold scores) is lower still.
     /// </summary>
     private static (ModelChoice, double[]) ChooseModel(List<(Candidate C, double[] Oof, double Loss)> oofs, IReadOnlyList<bool> y, List<CandidateResult> results)
@@ -174,17 +174,19 @@ public static class ModelTrainer
         var bestOof = best.Oof;
         var bestLoss = best.Loss;
         var linear = oofs.Where(o => o.C.Kind == TrainerKind.Logistic).OrderBy(o => o.Loss).FirstOrDefault();
-        var tree = oofs.Where(o => o.C.Kind != TrainerKind.Logistic).OrderBy(o => o.Loss).FirstOrDefault();
-        if (linear.Oof is null || tree.Oof is null) return (choice, bestOof);
+        if (linear.Oof is null) return (choice, bestOof);
         var yArr = y.ToArray();
-        foreach (var w in new[] { 0.3, 0.5, 0.7 })
+        foreach (var tree in oofs.Where(o => o.C.Kind != TrainerKind.Logistic))
         {
-            var blend = linear.Oof.Select((v, i) => w * v + (1 - w) * tree.Oof[i]).ToArray();
-            var platt = PlattCalibrator.Fit(blend, y);
-            var loss = Metrics.LogLoss(blend.Select(platt.Probability).ToArray(), yArr);
-            var c = new ModelChoice([linear.C, tree.C], [w, 1 - w]);
-            results.Add(new CandidateResult(c.Describe(), loss, Metrics.RocAuc(blend, yArr), 0));
-            if (loss < bestLoss) { bestLoss = loss; choice = c; bestOof = blend; }
+            foreach (var w in new[] { 0.3, 0.5, 0.7 })
+            {
+                var blend = linear.Oof.Select((v, i) => w * v + (1 - w) * tree.Oof[i]).ToArray();
+                var platt = PlattCalibrator.Fit(blend, y);
+                var loss = Metrics.LogLoss(blend.Select(platt.Probability).ToArray(), yArr);
+                var c = new ModelChoice([linear.C, tree.C], [w, 1 - w]);
+                results.Add(new CandidateResult(c.Describe(), loss, Metrics.RocAuc(blend, yArr), 0));
+                if (loss < bestLoss) { bestLoss = loss; choice = c; bestOof = blend; }
+            }
         }
         return (choice, bestOof);
     }

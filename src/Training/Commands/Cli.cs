@@ -10,6 +10,18 @@ internal static class Cli
 {
     public const int UserError = 2;
 
+    /// <summary>Every command, in the order --help lists them.</summary>
+    public static RootCommand Root() => new("LeadPropensity training: learn, calibrate, evaluate and manage lead-scoring models.")
+    {
+        GenerateCommand.Create(),
+        SchemaCommand.Create(),
+        TrainCommand.Create(),
+        ModelsCommand.Create(),
+        ScoreCommand.Create(),
+        EvaluateCommand.Create(),
+        CompareCommand.Create(),
+    };
+
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
         // Piped output (CI logs, files) has no terminal width; give tables room instead of wrapping every cell.
