@@ -4,6 +4,7 @@ using LeadPropensity.Core.Bands;
 using LeadPropensity.Core.Bundles;
 using LeadPropensity.Core.Csv;
 using LeadPropensity.Core.Modeling;
+using LeadPropensity.Core.Rules;
 
 namespace LeadPropensity.Core.Scoring;
 
@@ -72,6 +73,36 @@ public static class CsvScorer
             skipped++;
             options.OnBadRow?.Invoke(e);
         }
+    }
+
+    /// <summary>Scores a CSV with the rules alone: id, an empty probability (rules give points, not probabilities), score, band, reasons.</summary>
+    public static CsvScoringResult ScoreWithRules(RuleSet rules, string? idColumn, CsvTableReader reader, TextWriter output, CsvScoringOptions options)
+    {
+        var idIdx = idColumn is null ? -1 : reader.IndexOf(idColumn);
+        output.Write((idIdx >= 0 ? Escape(idColumn!) : "line") + ",probability,score,band" + (options.Reasons ? ",reasons_up,reasons_down\n" : "\n"));
+        long scored = 0, skipped = 0;
+        bool? status;
+        while ((status = reader.TryReadRow(out var row, out var error)) is not null)
+        {
+            if (status == false)
+            {
+                if (options.Strict) throw error!;
+                skipped++;
+                options.OnBadRow?.Invoke(error!);
+                continue;
+            }
+            var lead = new Dictionary<string, string?>(reader.Headers.Count, StringComparer.Ordinal);
+            for (var i = 0; i < reader.Headers.Count; i++) lead[reader.Headers[i]] = row.Values[i];
+            var r = rules.Evaluate(lead);
+            var line = (idIdx >= 0 ? Escape(row.Values[idIdx]) : row.Line.ToString(CultureInfo.InvariantCulture)) + ",," +
+                       Math.Round(r.Score).ToString(CultureInfo.InvariantCulture) + "," + r.Band;
+            if (options.Reasons)
+                line += "," + Escape(string.Join("; ", r.Reasons.Where(x => x.Effect > 0).Take(3).Select(x => x.Field))) +
+                        "," + Escape(string.Join("; ", r.Reasons.Where(x => x.Effect <= 0).Take(3).Select(x => x.Field)));
+            output.Write(line + "\n");
+            scored++;
+        }
+        return new CsvScoringResult(scored, skipped);
     }
 
     public static string Escape(string v) =>
