@@ -14,6 +14,13 @@ public sealed record CsvScoringOptions
     public BandCutoffs? Cutoffs { get; init; }
     /// <summary>Called for each row that was skipped (bad value or ragged row) with its message.</summary>
     public Action<CsvFormatException>? OnBadRow { get; init; }
+    /// <summary>
+    /// Write a row for each skipped row too (band <c>error</c>, the message in an extra <c>error</c> column), so a
+    /// streamed response accounts for every input row without a trailer.
+    /// </summary>
+    public bool ErrorRows { get; init; }
+    /// <summary>Given the row's values in <see cref="ModelBundle.Fields"/> order, true when a rule disqualifies the lead.</summary>
+    public Func<string?[], bool>? Disqualified { get; init; }
 }
 
 public sealed record CsvScoringResult(long Scored, long Skipped);
@@ -33,6 +40,7 @@ public static class CsvScorer
         var header = new StringBuilder(idIdx >= 0 ? Escape(schema.Id!) : "line");
         header.Append(",probability,score,band");
         if (options.Reasons) header.Append(",reasons_up,reasons_down");
+        if (options.ErrorRows) header.Append(",error");
         output.Write(header.Append('\n'));
 
         var x = new float[bundle.Plan.Width];
@@ -42,14 +50,14 @@ public static class CsvScorer
         bool? status;
         while ((status = reader.TryReadRow(out var row, out var error)) is not null)
         {
-            if (status == false) { Bad(error!); continue; }
+            if (status == false) { Bad(error!, null); continue; }
             var values = mapper.Map(row.Values);
             problems.Clear();
             Array.Clear(x);
             if (!bundle.Plan.Encode(values, x, problems))
             {
                 var what = string.Join("; ", problems.Select(p => $"{p.Field}: {p.Message}"));
-                Bad(new CsvFormatException($"{source}: line {row.Line}: {what}", row.Line, problems[0].Field));
+                Bad(new CsvFormatException($"{source}: line {row.Line}: {what}", row.Line, problems[0].Field), idIdx >= 0 ? row.Values[idIdx] : null);
                 continue;
             }
             var s = bundle.Score(x, values, options.Reasons ? 3 : 0);
@@ -57,22 +65,28 @@ public static class CsvScorer
             line.Append(idIdx >= 0 ? Escape(row.Values[idIdx]) : row.Line.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(s.Probability.ToString("0.######", CultureInfo.InvariantCulture)).Append(',')
                 .Append(s.Score.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(cutoffs.Assign(s.Probability, false));
+                .Append(cutoffs.Assign(s.Probability, options.Disqualified?.Invoke(values) ?? false));
             if (options.Reasons)
                 line.Append(',').Append(Escape(string.Join("; ", s.Up.Select(r => r.Field))))
                     .Append(',').Append(Escape(string.Join("; ", s.Down.Select(r => r.Field))));
+            if (options.ErrorRows) line.Append(',');
             output.Write(line.Append('\n'));
             scored++;
         }
         return new CsvScoringResult(scored, skipped);
 
-        void Bad(CsvFormatException e)
+        void Bad(CsvFormatException e, string? id)
         {
             if (options.Strict) throw e;
             skipped++;
             options.OnBadRow?.Invoke(e);
+            if (options.ErrorRows) WriteErrorRow(output, id ?? e.Line.ToString(CultureInfo.InvariantCulture), e.Message, options.Reasons);
         }
     }
+
+    /// <summary>A row standing for an input row that could not be scored: empty scores, band <c>error</c>, the message.</summary>
+    public static void WriteErrorRow(TextWriter output, string id, string message, bool reasons) =>
+        output.Write($"{Escape(id)},,,error{(reasons ? ",," : "")},{Escape(message)}\n");
 
     public static string Escape(string v) =>
         v.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
