@@ -21,6 +21,8 @@ public sealed record CsvScoringOptions
     public bool ErrorRows { get; init; }
     /// <summary>Given the row's values in <see cref="ModelBundle.Fields"/> order, true when a rule disqualifies the lead.</summary>
     public Func<string?[], bool>? Disqualified { get; init; }
+    /// <summary>Called with the band of each scored row (for metrics).</summary>
+    public Action<string>? OnScored { get; init; }
 }
 
 public sealed record CsvScoringResult(long Scored, long Skipped);
@@ -61,11 +63,13 @@ public static class CsvScorer
                 continue;
             }
             var s = bundle.Score(x, values, options.Reasons ? 3 : 0);
+            var band = cutoffs.Assign(s.Probability, options.Disqualified?.Invoke(values) ?? false);
+            options.OnScored?.Invoke(band);
             line.Clear();
             line.Append(idIdx >= 0 ? Escape(row.Values[idIdx]) : row.Line.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(s.Probability.ToString("0.######", CultureInfo.InvariantCulture)).Append(',')
                 .Append(s.Score.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(cutoffs.Assign(s.Probability, options.Disqualified?.Invoke(values) ?? false));
+                .Append(Escape(band));
             if (options.Reasons)
                 line.Append(',').Append(Escape(string.Join("; ", s.Up.Select(r => r.Field))))
                     .Append(',').Append(Escape(string.Join("; ", s.Down.Select(r => r.Field))));

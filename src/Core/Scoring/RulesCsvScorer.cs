@@ -33,6 +33,7 @@ public static class RulesCsvScorer
                 continue;
             }
             var r = rules.Evaluate(row.Set(csv.Values));
+            options.OnScored?.Invoke(r.Band);
             line.Clear();
             line.Append(idIdx >= 0 ? CsvScorer.Escape(csv.Values[idIdx]) : csv.Line.ToString(CultureInfo.InvariantCulture)).Append(",,")
                 .Append(((int)Math.Round(r.Score, MidpointRounding.AwayFromZero)).ToString(CultureInfo.InvariantCulture)).Append(',')
