@@ -7,7 +7,9 @@ public sealed class ModelsOptions
 {
     [Required] public string Path { get; set; } = "models";
     /// <summary>Polling catches champion changes that file-system events miss (NFS, SMB, some container mounts).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")] public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")] public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Also react to file-system events on the registry folder (off: polling and POST /admin/reload only).</summary>
+    public bool Watch { get; set; } = true;
 }
 
 /// <summary>Rules: the rules file that answers when the model cannot and whose disqualifiers always apply.</summary>

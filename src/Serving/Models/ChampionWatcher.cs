@@ -16,7 +16,7 @@ public sealed class ChampionWatcher(ModelHolder holder, IOptions<ModelsOptions> 
     {
         var first = holder.Reload();
         log.LogInformation("Models at {Root}: {Message}", holder.Root, first.Message);
-        if (Directory.Exists(holder.Root))
+        if (options.Value.Watch && Directory.Exists(holder.Root))
         {
             _watcher = new FileSystemWatcher(holder.Root) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite, EnableRaisingEvents = true };
             _watcher.Changed += OnChange;
