@@ -18,8 +18,7 @@ fi
 
 export ASPNETCORE_ENVIRONMENT=Production Models__Path="$MODELS" Rules__Path="$PWD/rules.json" Bench__Echo=true \
   Auth__Keys__0__Name=bench Auth__Keys__0__Role=admin Auth__Keys__0__Hash=$(printf %s "$KEY" | sha256sum | cut -d' ' -f1) \
-  RateLimit__TokenLimit=100000000 RateLimit__TokensPerPeriod=100000000 Logging__LogLevel__Default=Warning \
-  Logging__LogLevel__Microsoft.AspNetCore=Warning
+  RateLimit__TokenLimit=100000000 RateLimit__TokensPerPeriod=100000000 Logging__LogLevel__Default=Warning
 dotnet src/Serving/bin/Release/net10.0/LeadPropensity.Serving.dll --urls "http://127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

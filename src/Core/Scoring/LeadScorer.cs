@@ -43,13 +43,14 @@ public sealed class LeadScorer(RuleSet rules, ScoringPolicy policy)
             if (!lead.IsValid) return new LeadAssessment(null, lead.Problems);
         }
         var warnings = lead?.Warnings.ToList() ?? [];
-        var ruled = Rules.Evaluate(fields);
         var why = Policy.RulesReason(bundle, lead, engine);
         if (why is null)
         {
             try
             {
-                return new LeadAssessment(FromModel(bundle!, cutoffs ?? CutoffsOf(bundle!), lead!, ruled, warnings), []);
+                // On the model's path only the disqualifiers matter; the full evaluation is for the reasons of a disqualified lead.
+                var ruledOut = Rules.DisqualifiedBy(fields) is null ? null : Rules.Evaluate(fields);
+                return new LeadAssessment(FromModel(bundle!, cutoffs ?? CutoffsOf(bundle!), lead!, ruledOut, warnings), []);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -58,6 +59,7 @@ public sealed class LeadScorer(RuleSet rules, ScoringPolicy policy)
             }
         }
         warnings.Add($"answered by the rules: {why}");
+        var ruled = Rules.Evaluate(fields);
         var score = (int)Math.Round(ruled.Score, MidpointRounding.AwayFromZero);
         return new LeadAssessment(new ScoredLead(null, score, ruled.Band, RulesSource, null, ruled.Reasons, warnings), []);
     }
@@ -66,12 +68,12 @@ public sealed class LeadScorer(RuleSet rules, ScoringPolicy policy)
     public static BandCutoffs CutoffsOf(ModelBundle bundle) =>
         new(bundle.Manifest.RecommendedCutoffs.Mql, bundle.Manifest.RecommendedCutoffs.Sql);
 
-    private static ScoredLead FromModel(ModelBundle bundle, BandCutoffs cutoffs, PreparedLead lead, RuleResult ruled, List<string> warnings)
+    private static ScoredLead FromModel(ModelBundle bundle, BandCutoffs cutoffs, PreparedLead lead, RuleResult? ruled, List<string> warnings)
     {
         var s = bundle.Score(lead.Features, lead.Values, ReasonsPerSide);
-        var band = cutoffs.Assign(s.Probability, ruled.Disqualified);
+        var band = cutoffs.Assign(s.Probability, ruled is not null);
         var reasons = new List<Reason>(ReasonsPerSide * 2 + 1);
-        if (ruled.Disqualified)
+        if (ruled is not null)
         {
             // RuleResult.Reasons lists disqualifiers first; they say why the band overrides the probability.
             reasons.AddRange(ruled.Reasons.Take(ruled.Matched.Count(m => m.Disqualifies)));
