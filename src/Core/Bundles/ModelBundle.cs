@@ -20,6 +20,10 @@ public sealed class ModelBundle
     public FeaturePlan Plan => Artifact.Plan;
     public IReadOnlyList<string> Fields => Artifact.Plan.Fields;
 
+    private HashSet<string>? _known;
+    /// <summary>Every schema column name, ignoring case: a request field outside it is reported as unknown.</summary>
+    internal HashSet<string> KnownColumns => _known ??= new HashSet<string>(Schema.Columns.Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Loads and verifies a bundle; any damage (missing file, wrong hash, bad JSON, failed check) is an <see cref="InvalidDataException"/>.</summary>
     public static ModelBundle Load(string dir)
     {
@@ -70,23 +74,47 @@ public sealed class ModelBundle
     {
         var slots = new double[Plan.Width];
         Artifact.Model.Contributions(x, slots);
-        var offsets = Plan.Offsets();
-        var effects = new List<Reason>(Plan.Encoders.Count);
-        for (var f = 0; f < Plan.Encoders.Count; f++)
+        var offsets = Plan.SharedOffsets;
+        var n = Plan.Encoders.Count;
+        Span<double> effects = n <= 256 ? stackalloc double[n] : new double[n];
+        Span<double> rounded = n <= 256 ? stackalloc double[n] : new double[n];
+        for (var f = 0; f < n; f++)
         {
             double c = 0;
             for (var s = offsets[f]; s < offsets[f + 1]; s++) c += slots[s];
-            if (Math.Abs(c) < 1e-9) continue;
-            var effect = p - Artifact.Calibrator.Probability(raw - c);
-            var field = Plan.Encoders[f].Field;
-            var value = values[f];
-            var shown = value ?? "(missing)";
-            var text = effect >= 0 ? $"{field} = {shown} raises the likelihood by {effect * 100:F1} points"
-                                   : $"{field} = {shown} lowers the likelihood by {-effect * 100:F1} points";
-            effects.Add(new Reason(field, value, Math.Round(effect, 4), text));
+            effects[f] = Math.Abs(c) < 1e-9 ? 0 : p - Artifact.Calibrator.Probability(raw - c);
+            rounded[f] = Math.Round(effects[f], 4);
         }
-        var up = effects.Where(r => r.Effect > 0).OrderByDescending(r => r.Effect).Take(k).ToList();
-        var down = effects.Where(r => r.Effect < 0).OrderBy(r => r.Effect).Take(k).ToList();
-        return (up, down);
+        // Only the k largest each way get a text: formatting every field's reason would cost more than scoring.
+        return (Top(rounded, effects, values, k, up: true), Top(rounded, effects, values, k, up: false));
+    }
+
+    /// <summary>The k fields with the largest (rounded) effects one way; ties keep field order.</summary>
+    private List<Reason> Top(ReadOnlySpan<double> effects, ReadOnlySpan<double> exact, ReadOnlySpan<string?> values, int k, bool up)
+    {
+        var picked = new List<Reason>(k);
+        Span<bool> used = effects.Length <= 256 ? stackalloc bool[effects.Length] : new bool[effects.Length];
+        for (var round = 0; round < k; round++)
+        {
+            var best = -1;
+            for (var f = 0; f < effects.Length; f++)
+            {
+                var e = effects[f];
+                if (used[f] || (up ? e <= 0 : e >= 0)) continue;
+                if (best < 0 || (up ? e > effects[best] : e < effects[best])) best = f;
+            }
+            if (best < 0) break;
+            used[best] = true;
+            picked.Add(ReasonFor(Plan.Encoders[best].Field, values[best], exact[best]));
+        }
+        return picked;
+    }
+
+    private static Reason ReasonFor(string field, string? value, double effect)
+    {
+        var shown = value ?? "(missing)";
+        var text = effect >= 0 ? $"{field} = {shown} raises the likelihood by {effect * 100:F1} points"
+                               : $"{field} = {shown} lowers the likelihood by {-effect * 100:F1} points";
+        return new Reason(field, value, Math.Round(effect, 4), text);
     }
 }

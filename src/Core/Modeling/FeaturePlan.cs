@@ -14,8 +14,13 @@ public sealed class FeaturePlan
     /// <summary>Index into <see cref="Encoders"/> of the schema timestamp, used for datetime ages; -1 when none.</summary>
     public int TimestampField { get; init; } = -1;
 
-    [JsonIgnore] public int Width => Encoders.Sum(e => e.Width);
-    [JsonIgnore] public IReadOnlyList<string> Fields => Encoders.Select(e => e.Field).ToArray();
+    // Cached: a plan is immutable once built, and serving asks for these on every request.
+    private int? _width;
+    private string[]? _fields;
+    private int[]? _offsets;
+
+    [JsonIgnore] public int Width => _width ??= Encoders.Sum(e => e.Width);
+    [JsonIgnore] public IReadOnlyList<string> Fields => _fields ??= Encoders.Select(e => e.Field).ToArray();
 
     /// <summary>The business field of each slot.</summary>
     public string[] SlotFields() => Encoders.SelectMany(e => Enumerable.Repeat(e.Field, e.Width)).ToArray();
@@ -23,7 +28,12 @@ public sealed class FeaturePlan
     public string[] SlotNames() => Encoders.SelectMany(e => e.SlotNames()).ToArray();
 
     /// <summary>First slot of each encoder (and Width at the end), to sum slots back to fields.</summary>
-    public int[] Offsets()
+    public int[] Offsets() => (int[])SharedOffsets.Clone();
+
+    /// <summary>The same as <see cref="Offsets"/>, shared: callers must not write to it.</summary>
+    [JsonIgnore] internal int[] SharedOffsets => _offsets ??= ComputeOffsets();
+
+    private int[] ComputeOffsets()
     {
         var o = new int[Encoders.Count + 1];
         for (var i = 0; i < Encoders.Count; i++) o[i + 1] = o[i] + Encoders[i].Width;

@@ -64,7 +64,8 @@ public sealed class BooleanEncoder : FieldEncoder
     public override string TypeName => "boolean";
     public override IEnumerable<string> SlotNames() => [Field, Field + "=missing"];
 
-    public bool? Parse(string raw) => new ColumnSpec { Name = Field, Type = ColumnType.Boolean, TrueValues = TrueValues, FalseValues = FalseValues }.ParseBoolean(raw);
+    private ColumnSpec? _spec;
+    public bool? Parse(string raw) => (_spec ??= new ColumnSpec { Name = Field, Type = ColumnType.Boolean, TrueValues = TrueValues, FalseValues = FalseValues }).ParseBoolean(raw);
 
     public override bool Encode(string? raw, Span<float> dest, DateTime? reference, out string? problem)
     {

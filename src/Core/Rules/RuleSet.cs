@@ -53,6 +53,15 @@ public sealed class RuleSet
         return new RuleResult(points, band, disqualifiedBy, matched, reasons, disqualifiedBy is null ? ScoreOf(points) : 0);
     }
 
+    /// <summary>The first disqualifying rule that matches, or null: what a model's answer needs, without the point rules.</summary>
+    public string? DisqualifiedBy(IReadOnlyDictionary<string, string?> lead)
+    {
+        var view = new LeadValues(lead, MissingTokens);
+        foreach (var rule in Rules)
+            if (rule.Disqualifies && rule.When.Matches(view)) return rule.Name;
+        return null;
+    }
+
     /// <summary>
     /// Maps points to a 0–100 score for ranking (and so for an AUC): a logistic curve centred on the MQL
     /// threshold (score 50) whose width is set by the SQL threshold (score 88, two logistic units higher).

@@ -26,9 +26,10 @@ public sealed record LeadSchema
     public bool IsMissing(string? raw)
     {
         if (raw is null) return true;
-        var t = raw.Trim();
-        foreach (var token in MissingTokens)
-            if (string.Equals(t, token, StringComparison.OrdinalIgnoreCase)) return true;
+        var t = raw.AsSpan().Trim();
+        var tokens = MissingTokens;
+        for (var i = 0; i < tokens.Count; i++)
+            if (t.Equals(tokens[i], StringComparison.OrdinalIgnoreCase)) return true;
         return false;
     }
 

@@ -15,6 +15,15 @@ public sealed record CsvScoringOptions
     public BandCutoffs? Cutoffs { get; init; }
     /// <summary>Called for each row that was skipped (bad value or ragged row) with its message.</summary>
     public Action<CsvFormatException>? OnBadRow { get; init; }
+    /// <summary>
+    /// Write a row for each skipped row too (band <c>error</c>, the message in an extra <c>error</c> column), so a
+    /// streamed response accounts for every input row without a trailer.
+    /// </summary>
+    public bool ErrorRows { get; init; }
+    /// <summary>Given the row's values in <see cref="ModelBundle.Fields"/> order, true when a rule disqualifies the lead.</summary>
+    public Func<string?[], bool>? Disqualified { get; init; }
+    /// <summary>Called with the band of each scored row (for metrics).</summary>
+    public Action<string>? OnScored { get; init; }
 }
 
 public sealed record CsvScoringResult(long Scored, long Skipped);
@@ -34,6 +43,7 @@ public static class CsvScorer
         var header = new StringBuilder(idIdx >= 0 ? Escape(schema.Id!) : "line");
         header.Append(",probability,score,band");
         if (options.Reasons) header.Append(",reasons_up,reasons_down");
+        if (options.ErrorRows) header.Append(",error");
         output.Write(header.Append('\n'));
 
         var x = new float[bundle.Plan.Width];
@@ -43,67 +53,45 @@ public static class CsvScorer
         bool? status;
         while ((status = reader.TryReadRow(out var row, out var error)) is not null)
         {
-            if (status == false) { Bad(error!); continue; }
+            if (status == false) { Bad(error!, null); continue; }
             var values = mapper.Map(row.Values);
             problems.Clear();
             Array.Clear(x);
             if (!bundle.Plan.Encode(values, x, problems))
             {
                 var what = string.Join("; ", problems.Select(p => $"{p.Field}: {p.Message}"));
-                Bad(new CsvFormatException($"{source}: line {row.Line}: {what}", row.Line, problems[0].Field));
+                Bad(new CsvFormatException($"{source}: line {row.Line}: {what}", row.Line, problems[0].Field), idIdx >= 0 ? row.Values[idIdx] : null);
                 continue;
             }
             var s = bundle.Score(x, values, options.Reasons ? 3 : 0);
+            var band = cutoffs.Assign(s.Probability, options.Disqualified?.Invoke(values) ?? false);
+            options.OnScored?.Invoke(band);
             line.Clear();
             line.Append(idIdx >= 0 ? Escape(row.Values[idIdx]) : row.Line.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(s.Probability.ToString("0.######", CultureInfo.InvariantCulture)).Append(',')
                 .Append(s.Score.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(cutoffs.Assign(s.Probability, false));
+                .Append(Escape(band));
             if (options.Reasons)
                 line.Append(',').Append(Escape(string.Join("; ", s.Up.Select(r => r.Field))))
                     .Append(',').Append(Escape(string.Join("; ", s.Down.Select(r => r.Field))));
+            if (options.ErrorRows) line.Append(',');
             output.Write(line.Append('\n'));
             scored++;
         }
         return new CsvScoringResult(scored, skipped);
 
-        void Bad(CsvFormatException e)
+        void Bad(CsvFormatException e, string? id)
         {
             if (options.Strict) throw e;
             skipped++;
             options.OnBadRow?.Invoke(e);
+            if (options.ErrorRows) WriteErrorRow(output, id ?? e.Line.ToString(CultureInfo.InvariantCulture), e.Message, options.Reasons);
         }
     }
 
-    /// <summary>Scores a CSV with the rules alone: id, an empty probability (rules give points, not probabilities), score, band, reasons.</summary>
-    public static CsvScoringResult ScoreWithRules(RuleSet rules, string? idColumn, CsvTableReader reader, TextWriter output, CsvScoringOptions options)
-    {
-        var idIdx = idColumn is null ? -1 : reader.IndexOf(idColumn);
-        output.Write((idIdx >= 0 ? Escape(idColumn!) : "line") + ",probability,score,band" + (options.Reasons ? ",reasons_up,reasons_down\n" : "\n"));
-        long scored = 0, skipped = 0;
-        bool? status;
-        while ((status = reader.TryReadRow(out var row, out var error)) is not null)
-        {
-            if (status == false)
-            {
-                if (options.Strict) throw error!;
-                skipped++;
-                options.OnBadRow?.Invoke(error!);
-                continue;
-            }
-            var lead = new Dictionary<string, string?>(reader.Headers.Count, StringComparer.Ordinal);
-            for (var i = 0; i < reader.Headers.Count; i++) lead[reader.Headers[i]] = row.Values[i];
-            var r = rules.Evaluate(lead);
-            var line = (idIdx >= 0 ? Escape(row.Values[idIdx]) : row.Line.ToString(CultureInfo.InvariantCulture)) + ",," +
-                       Math.Round(r.Score).ToString(CultureInfo.InvariantCulture) + "," + r.Band;
-            if (options.Reasons)
-                line += "," + Escape(string.Join("; ", r.Reasons.Where(x => x.Effect > 0).Take(3).Select(x => x.Field))) +
-                        "," + Escape(string.Join("; ", r.Reasons.Where(x => x.Effect <= 0).Take(3).Select(x => x.Field)));
-            output.Write(line + "\n");
-            scored++;
-        }
-        return new CsvScoringResult(scored, skipped);
-    }
+    /// <summary>A row standing for an input row that could not be scored: empty scores, band <c>error</c>, the message.</summary>
+    public static void WriteErrorRow(TextWriter output, string id, string message, bool reasons) =>
+        output.Write($"{Escape(id)},,,error{(reasons ? ",," : "")},{Escape(message)}\n");
 
     public static string Escape(string v) =>
         v.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;

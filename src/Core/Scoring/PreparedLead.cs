@@ -42,8 +42,10 @@ public sealed record PreparedLead(
             values[i] = schema.IsMissing(raw) ? null : raw!.Trim();
             if (values[i] is null) missing.Add(names[i]);
         }
-        var known = new HashSet<string>(schema.Columns.Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
-        var unknown = fields.Keys.Where(k => !matched.Contains(k) && !known.Contains(k)).ToList();
+        var known = bundle.KnownColumns;
+        var unknown = new List<string>();
+        foreach (var k in fields.Keys)
+            if (!matched.Contains(k) && !known.Contains(k)) unknown.Add(k);
         var x = new float[bundle.Plan.Width];
         var problems = new List<FieldProblem>();
         bundle.Plan.Encode(values, x, problems);

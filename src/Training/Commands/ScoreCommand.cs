@@ -41,7 +41,7 @@ internal static class ScoreCommand
                 {
                     var rules = RuleSet.Load(p.GetValue(rulesPath)!);
                     var id = p.GetValue(idColumn) ?? (reader.IndexOf("lead_id") >= 0 ? "lead_id" : null);
-                    result = CsvScorer.ScoreWithRules(rules, id, reader, writer, options);
+                    result = RulesCsvScorer.Score(rules, reader, writer, options, id);
                     used = "the rules in " + p.GetValue(rulesPath);
                 }
                 else

@@ -1,0 +1,59 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using LeadPropensity.Core.Bundles;
+using LeadPropensity.Core.Rules;
+using LeadPropensity.Core.Scoring;
+
+BenchmarkRunner.Run<LeadPropensity.Benchmarks.PredictionBenchmarks>(args: args);
+
+namespace LeadPropensity.Benchmarks
+{
+    /// <summary>
+    /// One in-process prediction, as /predict does it without HTTP: prepare (validate + encode) and score with reasons,
+    /// then the whole LeadScorer path (rules for disqualifiers, bands). Model: the champion of MODELS (default /tmp/srv-models).
+    /// </summary>
+    [MemoryDiagnoser]
+    public class PredictionBenchmarks
+    {
+        private ModelBundle _bundle = null!;
+        private LeadScorer _scorer = null!;
+        private Dictionary<string, string?> _lead = null!;
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            var models = Environment.GetEnvironmentVariable("MODELS") ?? "/tmp/srv-models";
+            _bundle = ModelBundle.Load(new ModelRegistry(models).Resolve("champion"));
+            var root = Environment.GetEnvironmentVariable("REPO") ?? FindRepo();
+            _scorer = new LeadScorer(RuleSet.Load(Path.Combine(root, "rules.json")), new ScoringPolicy());
+            _lead = new Dictionary<string, string?>
+            {
+                ["created_at"] = "2025-01-01T00:42:45Z", ["lead_source"] = "direct", ["industry"] = "education", ["company_size"] = "201-1000",
+                ["country"] = "US", ["job_title"] = "Sales Team Lead", ["budget_confirmed"] = "yes", ["website_visits_30d"] = "7",
+                ["pages_per_visit"] = "4.4", ["avg_session_seconds"] = "41", ["service_page_views"] = "3", ["pricing_page_views"] = "1",
+                ["visit_trend"] = "-0.18", ["days_since_last_activity"] = "53", ["form_submissions"] = "0", ["email_opens_30d"] = "3",
+                ["email_clicks_30d"] = "1", ["unsubscribed"] = "yes", ["newsletter_subscriber"] = "yes", ["social_engagements_30d"] = "2",
+                ["content_downloads"] = "3", ["webinar_attended"] = "no", ["demo_requested"] = "no", ["pricing_requested"] = "no",
+                ["free_trial"] = "no", ["contact_requested"] = "no", ["owner"] = "jane.doe", ["utm_campaign"] = "spring-webinar",
+                ["email_domain"] = "example.edu", ["phone_verified"] = "true",
+            };
+        }
+
+        [Benchmark(Description = "PreparedLead.From + ModelBundle.Score(reasons: 3)")]
+        public LeadScore PrepareAndScore()
+        {
+            var p = PreparedLead.From(_bundle, _lead);
+            return _bundle.Score(p.Features, p.Values, 3);
+        }
+
+        [Benchmark(Description = "LeadScorer.Assess (model, rules, band, reasons)")]
+        public LeadAssessment Assess() => _scorer.Assess(_bundle, null, _lead);
+
+        private static string FindRepo()
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LeadPropensity.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("set REPO to the repository root");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+-- Posts bench/serving/lead.json (a 30-field sample lead) to the URL's path.
+-- PACE_DELAY_MS (optional) waits that long before each request on every connection: with C connections the rate is
+-- about C * 1000 / (PACE_DELAY_MS + latency) requests/s, which approximates wrk2's -R (wrk has no rate option).
+local f = assert(io.open(os.getenv("LEAD_JSON") or "lead.json", "r"))
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Api-Key"] = os.getenv("BENCH_KEY") or "bench-key"
+
+local pace = tonumber(os.getenv("PACE_DELAY_MS") or "0")
+if pace > 0 then
+  function delay() return pace end
+end
+
+local non200 = 0
+function response(status, headers, body)
+  if status ~= 200 then non200 = non200 + 1 end
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("RESULT rps=%.0f p50_ms=%.3f p99_ms=%.3f errors=%d non2xx=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status, summary.errors.status))
+end

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Serving benchmark: /predict vs /bench/echo throughput (wrk), latency at half the max rate, JSON and CSV batch rows/s.
+# Usage: bash bench/serving/run.sh   (needs wrk: apt-get install -y wrk). Env: MODELS (a registry with a champion;
+# trained with the logistic trainer when absent), PORT (5081), DURATION (15s), CONNECTIONS (64), CSV_ROWS (1000000).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+PORT=${PORT:-5081}; DURATION=${DURATION:-15s}; CONNECTIONS=${CONNECTIONS:-64}; CSV_ROWS=${CSV_ROWS:-1000000}
+MODELS=${MODELS:-/tmp/srv-models}
+KEY=bench-key
+work=$(mktemp -d)
+
+dotnet build src/Serving -c Release -nologo -v q >/dev/null
+if [ ! -f "$MODELS/champion" ]; then
+  dotnet run -c Release --project src/Training -- train --data data/sample/leads.csv --schema data/sample/schema.json \
+    --out "$MODELS" --promote --trainer logistic >/dev/null
+fi
+
+export ASPNETCORE_ENVIRONMENT=Production Models__Path="$MODELS" Rules__Path="$PWD/rules.json" Bench__Echo=true \
+  Auth__Keys__0__Name=bench Auth__Keys__0__Role=admin Auth__Keys__0__Hash=$(printf %s "$KEY" | sha256sum | cut -d' ' -f1) \
+  RateLimit__TokenLimit=100000000 RateLimit__TokensPerPeriod=100000000 Logging__LogLevel__Default=Warning
+dotnet src/Serving/bin/Release/net10.0/LeadPropensity.Serving.dll --urls "http://127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
+echo "ready: $(curl -s "http://127.0.0.1:$PORT/health/ready")"
+
+run() { # path connections duration [pace]
+  LEAD_JSON=bench/serving/lead.json BENCH_KEY=$KEY PACE_DELAY_MS=${4:-0} \
+    wrk -t2 -c"$2" -d"$3" --latency -s bench/serving/post.lua "http://127.0.0.1:$PORT$1" | grep RESULT
+}
+value() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
+
+run /predict 16 5s >/dev/null; run /bench/echo 16 5s >/dev/null   # warm up (JIT, tiered compilation)
+predict=$(run /predict "$CONNECTIONS" "$DURATION"); echo "predict  $predict"
+echo=$(run /bench/echo "$CONNECTIONS" "$DURATION"); echo "echo     $echo"
+p=$(echo "$predict" | value rps); e=$(echo "$echo" | value rps)
+echo "ratio predict/echo = $(awk -v p="$p" -v e="$e" 'BEGIN { printf "%.2f", p / e }')"
+
+# Half the max rate: 32 connections each pausing so that 32 * 1000 / delay ~= max / 2.
+delay=$(awk -v p="$p" 'BEGIN { d = 32 * 1000 / (p / 2); printf "%d", (d < 1 ? 1 : d) }')
+echo "half rate target ~$(awk -v p="$p" 'BEGIN { printf "%.0f", p / 2 }') req/s (32 connections, ${delay} ms pause each)"
+echo "predict@half $(run /predict 32 "$DURATION" "$delay")"
+echo "echo@half    $(run /bench/echo 32 "$DURATION" "$delay")"
+
+# JSON batch of 1,000 leads, 20 times.
+python3 -c "import json; b=json.load(open('bench/serving/lead.json')); json.dump([dict(b, leadId=f'L-{i}') for i in range(1000)], open('$work/batch.json','w'))"
+curl -s -o /dev/null -H "X-Api-Key: $KEY" -H 'Content-Type: application/json' --data-binary @"$work/batch.json" "http://127.0.0.1:$PORT/predict/batch"
+start=$(date +%s.%N)
+for _ in $(seq 1 20); do
+  curl -sf -o /dev/null -H "X-Api-Key: $KEY" -H 'Content-Type: application/json' --data-binary @"$work/batch.json" "http://127.0.0.1:$PORT/predict/batch"
+done
+end=$(date +%s.%N)
+echo "json batch: 20 x 1000 leads in $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f s = %.0f rows/s", e - s, 20000 / (e - s) }')"
+
+# CSV streaming of CSV_ROWS generated leads.
+dotnet run -c Release --project src/Training -- generate --rows "$CSV_ROWS" --seed 11 --out "$work/leads.csv" >/dev/null
+start=$(date +%s.%N)
+rows=$(curl -sf -X POST -T "$work/leads.csv" -H "X-Api-Key: $KEY" -H 'Content-Type: text/csv' "http://127.0.0.1:$PORT/predict/batch" | tail -n +2 | wc -l)
+end=$(date +%s.%N)
+echo "csv stream: $rows rows in $(awk -v s="$start" -v e="$end" -v n="$rows" 'BEGIN { printf "%.2f s = %.0f rows/s", e - s, n / (e - s) }')"
+echo "server RSS after: $(ps -o rss= -p $server | awk '{ printf "%.0f MB", $1 / 1024 }')"

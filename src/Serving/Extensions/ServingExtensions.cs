@@ -1,0 +1,113 @@
+using System.Threading.RateLimiting;
+using LeadPropensity.Core.Rules;
+using LeadPropensity.Core.Scoring;
+using LeadPropensity.Serving.Auth;
+using LeadPropensity.Serving.Models;
+using LeadPropensity.Serving.Monitoring;
+using LeadPropensity.Serving.Predict;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace LeadPropensity.Serving.Extensions;
+
+/// <summary>Service registration and the middleware pipeline, so Program.cs reads as a table of contents.</summary>
+public static class ServingExtensions
+{
+    /// <summary>ProblemDetails for every error, JSON settings, options bound and validated on start, Kestrel limits.</summary>
+    public static IHostApplicationBuilder AddServingDefaults(this IHostApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        s.AddProblemDetails();
+        s.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServingJsonContext.Default));
+        s.AddOptions<ModelsOptions>().BindConfiguration("Models").ValidateDataAnnotations().ValidateOnStart();
+        s.AddOptions<RulesOptions>().BindConfiguration("Rules").ValidateDataAnnotations().ValidateOnStart();
+        s.AddOptions<ScoringOptions>().BindConfiguration("Scoring").ValidateDataAnnotations().ValidateOnStart();
+        s.AddOptions<PredictOptions>().BindConfiguration("Predict").ValidateDataAnnotations().ValidateOnStart();
+        s.AddOptions<KestrelServerOptions>().Configure<IOptions<PredictOptions>>((k, p) =>
+            k.Limits.MaxRequestBodySize = Math.Max(p.Value.MaxBodyBytes, p.Value.MaxBatchBodyBytes));
+        return builder;
+    }
+
+    /// <summary>X-Api-Key authentication and one policy per role (admin passes every policy).</summary>
+    public static IHostApplicationBuilder AddApiKeyAuth(this IHostApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        s.AddOptions<ApiKeyOptions>().BindConfiguration("Auth").ValidateOnStart();
+        s.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
+        s.AddAuthentication(ApiKeyHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+        s.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Scorer, p => p.RequireRole(Roles.Scorer, Roles.Admin))
+            .AddPolicy(Roles.Analyst, p => p.RequireRole(Roles.Analyst, Roles.Admin))
+            .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
+        return builder;
+    }
+
+    /// <summary>A token bucket per API key name; requests without a key (health, metrics, swagger) are not limited.</summary>
+    public static IHostApplicationBuilder AddRateLimits(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+            {
+                if (ctx.User.Identity is not { IsAuthenticated: true, Name: { } key }) return RateLimitPartition.GetNoLimiter("");
+                var limits = ctx.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.TokenLimit, TokensPerPeriod = limits.TokensPerPeriod,
+                    ReplenishmentPeriod = limits.ReplenishmentPeriod, QueueLimit = 0, AutoReplenishment = true,
+                });
+            });
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, ct) =>
+            {
+                var http = context.HttpContext;
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                    http.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too Many Requests",
+                        Detail = $"The key '{http.User.Identity?.Name}' has used its request allowance (RateLimit:*); retry later." },
+                });
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>The rules (loaded and checked at start), the scoring policy, the model holder and its watcher, metrics.</summary>
+    public static IHostApplicationBuilder AddLeadScoring(this IHostApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        s.AddSingleton(sp => RuleSet.Load(Path.GetFullPath(sp.GetRequiredService<IOptions<RulesOptions>>().Value.Path)));
+        s.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ScoringOptions>>().Value;
+            return new LeadScorer(sp.GetRequiredService<RuleSet>(),
+                new ScoringPolicy { MaxMissingImportantShare = o.MaxMissingImportantShare, ImportantFieldCount = o.ImportantFieldCount });
+        });
+        s.AddSingleton<ServingMetrics>();
+        s.AddSingleton<ModelHolder>();
+        s.AddSingleton<IBandCutoffsProvider, RecommendedCutoffsProvider>();
+        s.AddSingleton<LeadScoringService>();
+        s.AddHostedService<ChampionWatcher>();
+        return builder;
+    }
+
+    public static WebApplication UseServingPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseHttpMetrics();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>GET /metrics: prometheus-net's HTTP request counts and latency histogram plus the scoring metrics.</summary>
+    public static IEndpointConventionBuilder MapServingMetrics(this IEndpointRouteBuilder app) =>
+        app.MapMetrics().AllowAnonymous().WithName("Metrics").WithSummary("Prometheus metrics.").WithTags("Monitoring");
+}

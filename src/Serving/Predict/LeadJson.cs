@@ -1,0 +1,163 @@
+using System.Text;
+using System.Text.Json;
+
+namespace LeadPropensity.Serving.Predict;
+
+/// <summary>One lead as sent: its id and its features as raw strings (what the schema-aware preparation expects).</summary>
+public sealed record LeadInput(string? LeadId, Dictionary<string, string?> Features);
+
+/// <summary>What parsing a request body gave: leads, or per-field errors, or the position of malformed JSON.</summary>
+public sealed record ParsedLeads(List<LeadInput> Leads, Dictionary<string, List<string>> Errors, string? Malformed = null, long Line = 0, long Byte = 0)
+{
+    public bool IsMalformed => Malformed is not null;
+}
+
+/// <summary>
+/// Reads leads straight off the request bytes with <see cref="Utf8JsonReader"/>: a number keeps its raw text, a boolean
+/// becomes "true"/"false", null stays null, and an object or array is an error for that field. Errors are keyed the way
+/// a caller finds them: <c>features.TotalVisits</c>, or <c>[3].features.TotalVisits</c> in a batch.
+/// </summary>
+public static class LeadJson
+{
+    private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    public static ParsedLeads ParseOne(ReadOnlySpan<byte> json) => Parse(json, batch: false, maxLeads: 1);
+
+    public static ParsedLeads ParseBatch(ReadOnlySpan<byte> json, int maxLeads) => Parse(json, batch: true, maxLeads);
+
+    private static ParsedLeads Parse(ReadOnlySpan<byte> json, bool batch, int maxLeads)
+    {
+        var result = new ParsedLeads([], []);
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            Add(result.Errors, "body", batch ? "the request body is empty: send a JSON array of { \"leadId\", \"features\" } objects"
+                                             : "the request body is empty: send { \"leadId\": \"L-1\", \"features\": { ... } }");
+            return result;
+        }
+        var r = new Utf8JsonReader(json, Options);
+        try
+        {
+            r.Read();
+            if (!batch)
+            {
+                if (r.TokenType != JsonTokenType.StartObject)
+                    Add(result.Errors, "body", $"expected a JSON object {{ \"leadId\", \"features\" }} but found {Describe(r.TokenType)}");
+                else result.Leads.Add(ReadLead(ref r, "", result.Errors));
+            }
+            else if (r.TokenType != JsonTokenType.StartArray)
+                Add(result.Errors, "body", $"expected a JSON array of leads but found {Describe(r.TokenType)}");
+            else
+            {
+                while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+                {
+                    var i = result.Leads.Count;
+                    if (i >= maxLeads)
+                    {
+                        Add(result.Errors, "body", $"the batch has more than {maxLeads} leads (the limit, Predict:MaxBatchSize); split it or send CSV");
+                        return result;
+                    }
+                    if (r.TokenType == JsonTokenType.StartObject) result.Leads.Add(ReadLead(ref r, $"[{i}].", result.Errors));
+                    else
+                    {
+                        Add(result.Errors, $"[{i}]", $"expected a lead object but found {Describe(r.TokenType)}");
+                        r.Skip();
+                        result.Leads.Add(new LeadInput(null, []));
+                    }
+                }
+                if (result.Leads.Count == 0) Add(result.Errors, "body", "the batch is empty: send at least one lead");
+            }
+            // Anything after the top-level value is malformed JSON; reading on makes the reader say where.
+            r.Read();
+            return result;
+        }
+        catch (JsonException e)
+        {
+            return result with { Malformed = e.Message, Line = (e.LineNumber ?? 0) + 1, Byte = (e.BytePositionInLine ?? 0) + 1 };
+        }
+    }
+
+    private static LeadInput ReadLead(ref Utf8JsonReader r, string prefix, Dictionary<string, List<string>> errors)
+    {
+        string? leadId = null;
+        Dictionary<string, string?>? features = null;
+        while (r.Read() && r.TokenType != JsonTokenType.EndObject)
+        {
+            var isId = r.ValueTextEquals("leadId"u8) || r.ValueTextEquals("LeadId"u8);
+            var isFeatures = r.ValueTextEquals("features"u8) || r.ValueTextEquals("Features"u8);
+            r.Read();
+            if (isId)
+            {
+                if (!TryScalar(ref r, out leadId) || (leadId is not null && r.TokenType is JsonTokenType.True or JsonTokenType.False))
+                {
+                    Add(errors, prefix + "leadId", $"must be a string or a number, not {Describe(r.TokenType)}");
+                    leadId = null;
+                    r.Skip();
+                }
+            }
+            else if (isFeatures)
+            {
+                if (r.TokenType == JsonTokenType.StartObject) features = ReadFeatures(ref r, prefix, errors);
+                else
+                {
+                    Add(errors, prefix + "features", $"must be an object mapping field names to values, not {Describe(r.TokenType)}");
+                    features = [];
+                    r.Skip();
+                }
+            }
+            else r.Skip();
+        }
+        if (features is null)
+        {
+            Add(errors, prefix + "features", "is required: an object mapping field names to values");
+            features = [];
+        }
+        return new LeadInput(leadId, features);
+    }
+
+    private static Dictionary<string, string?> ReadFeatures(ref Utf8JsonReader r, string prefix, Dictionary<string, List<string>> errors)
+    {
+        var features = new Dictionary<string, string?>(32, StringComparer.Ordinal);
+        while (r.Read() && r.TokenType != JsonTokenType.EndObject)
+        {
+            var name = r.GetString()!;
+            r.Read();
+            if (TryScalar(ref r, out var value)) features[name] = value;
+            else
+            {
+                Add(errors, $"{prefix}features.{name}", $"must be a number, string, boolean or null, not {Describe(r.TokenType)}");
+                r.Skip();
+            }
+        }
+        return features;
+    }
+
+    private static bool TryScalar(ref Utf8JsonReader r, out string? value)
+    {
+        switch (r.TokenType)
+        {
+            case JsonTokenType.String: value = r.GetString(); return true;
+            case JsonTokenType.Number: value = Encoding.UTF8.GetString(r.ValueSpan); return true;
+            case JsonTokenType.True: value = "true"; return true;
+            case JsonTokenType.False: value = "false"; return true;
+            case JsonTokenType.Null: value = null; return true;
+            default: value = null; return false;
+        }
+    }
+
+    private static string Describe(JsonTokenType t) => t switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => t.ToString(),
+    };
+
+    public static void Add(Dictionary<string, List<string>> errors, string key, string message)
+    {
+        if (!errors.TryGetValue(key, out var list)) errors[key] = list = [];
+        list.Add(message);
+    }
+}

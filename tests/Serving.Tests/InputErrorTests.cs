@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace LeadPropensity.Serving.Tests;
+
+[Collection(ServingCollection.Name)]
+public sealed class InputErrorTests(ModelFixture fx)
+{
+    [Fact]
+    public async Task WrongTypesAreA400NamingEachBadField()
+    {
+        var lead = new Dictionary<string, object?>(fx.Leads[0].ToDictionary(p => p.Key, p => (object?)p.Value))
+        {
+            ["website_visits_30d"] = "lots", ["demo_requested"] = "perhaps", ["pages_per_visit"] = true, ["industry"] = new[] { "a", "b" },
+            ["country"] = new { code = "US" },
+        };
+        var r = await fx.Standard.Client().PostAsJsonAsync("/predict", new { leadId = "x", features = lead });
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        var keys = await r.ErrorKeys();
+        Assert.Contains("features.industry", keys);
+        Assert.Contains("features.country", keys);
+        // the object/array errors are found while parsing; type errors need the schema
+        var r2 = await fx.Standard.Client().PostAsJsonAsync("/predict", new
+        {
+            features = new Dictionary<string, object?>(fx.Leads[0].ToDictionary(p => p.Key, p => (object?)p.Value))
+            { ["website_visits_30d"] = "lots", ["demo_requested"] = "perhaps", ["pages_per_visit"] = true },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, r2.StatusCode);
+        Assert.Equal(["features.demo_requested", "features.pages_per_visit", "features.website_visits_30d"], (await r2.ErrorKeys()).Order().ToArray());
+    }
+
+    [Fact]
+    public async Task MalformedJsonIsA400WithItsLineAndBytePosition()
+    {
+        var r = await fx.Standard.Client().PostJson("/predict", "{\n  \"features\": {\n    \"website_visits_30d\": 7,,\n  }\n}");
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        var j = await r.Json();
+        Assert.Equal(3, j.GetProperty("line").GetInt64());
+        Assert.Equal(29, j.GetProperty("bytePositionInLine").GetInt64());
+        Assert.Contains("line 3", j.GetProperty("errors").GetProperty("body")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("", "body")]
+    [InlineData("   ", "body")]
+    [InlineData("{ \"leadId\": \"L-1\" }", "features")]
+    [InlineData("{ \"leadId\": \"L-1\", \"features\": [1, 2] }", "features")]
+    [InlineData("[ { \"features\": {} } ]", "body")]
+    public async Task EmptyBodyOrMissingFeaturesIsA400NamingIt(string body, string key)
+    {
+        var r = await fx.Standard.Client().PostJson("/predict", body);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains(key, await r.ErrorKeys());
+    }
+
+    [Fact]
+    public async Task UnknownEngineIsA400NamingIt()
+    {
+        var r = await fx.Standard.Client().PostLead(fx.Leads[0], "/predict?engine=magic");
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("engine", await r.ErrorKeys());
+    }
+
+    [Fact]
+    public async Task OversizedBodyIsA413()
+    {
+        var big = "{\"features\":{\"job_title\":\"" + new string('x', 1_200_000) + "\"}}";
+        var r = await fx.Standard.Client().PostJson("/predict", big);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+        Assert.Equal(413, (await r.Json()).GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task OversizedBodyWithoutContentLengthIsA413()
+    {
+        var big = Encoding.UTF8.GetBytes("{\"features\":{\"job_title\":\"" + new string('x', 1_200_000) + "\"}}");
+        var content = new StreamContent(new MemoryStream(big));
+        content.Headers.ContentType = new("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/predict") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        var r = await fx.Standard.Client().SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+    }
+
+    [Fact]
+    public async Task EmptyBatchIsA400()
+    {
+        var r = await fx.Standard.Client().PostJson("/predict/batch", "[]");
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("empty", (await r.Json()).GetProperty("errors").GetProperty("body")[0].GetString());
+    }
+
+    [Fact]
+    public async Task BatchOverTheLimitIsA400()
+    {
+        using var f = new ServingFactory(fx.Standard.ModelsPath, new Dictionary<string, string?> { ["Predict:MaxBatchSize"] = "5" });
+        var leads = Enumerable.Range(0, 6).Select(i => new { leadId = $"L{i}", features = fx.Leads[i] });
+        var r = await f.Client().PostAsJsonAsync("/predict/batch", leads);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("more than 5 leads", (await r.Json()).GetProperty("errors").GetProperty("body")[0].GetString());
+        var ok = await f.Client().PostAsJsonAsync("/predict/batch", leads.Take(5));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+
+    [Fact]
+    public async Task BatchWithABadLeadNamesItsIndexAndField()
+    {
+        var leads = fx.Leads.Take(3).Select(l => new Dictionary<string, string?>(l)).ToList();
+        leads[2]["website_visits_30d"] = "many";
+        var r = await fx.Standard.Client().PostAsJsonAsync("/predict/batch", leads.Select(l => new { features = l }));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Equal(["[2].features.website_visits_30d"], await r.ErrorKeys());
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using LeadPropensity.Core.Bands;
+using LeadPropensity.Core.Scoring;
+
+namespace LeadPropensity.Serving.Tests;
+
+[Collection(ServingCollection.Name)]
+public sealed class PredictTests(ModelFixture fx)
+{
+    [Fact]
+    public async Task PredictScoresALeadWithTheModelAsTheBundleDoes()
+    {
+        var lead = fx.Leads[1];
+        var r = await fx.Standard.Client(ServingFactory.ScorerKey).PostLead(lead, leadId: "L-000002");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var j = await r.Json();
+        var prepared = PreparedLead.From(fx.Bundle, lead);
+        var expected = fx.Bundle.Score(prepared.Features, prepared.Values);
+        var cutoffs = LeadScorer.CutoffsOf(fx.Bundle);
+        Assert.Equal("L-000002", j.GetProperty("leadId").GetString());
+        Assert.Equal("model", j.GetProperty("source").GetString());
+        Assert.Equal(fx.V1, j.GetProperty("modelVersion").GetString());
+        Assert.Equal(expected.Probability, j.GetProperty("probability").GetDouble(), 5);
+        Assert.Equal(expected.Score, j.GetProperty("score").GetInt32());
+        Assert.Equal(cutoffs.Assign(expected.Probability, false), j.GetProperty("band").GetString());
+        Assert.Empty(j.GetProperty("warnings").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task PredictExplainsWithUpToThreeReasonsEachWayPerBusinessFieldWithTheValue()
+    {
+        var lead = fx.Leads[0];
+        var j = await (await fx.Standard.Client().PostLead(lead)).Json();
+        var reasons = j.GetProperty("reasons").EnumerateArray().ToList();
+        var up = reasons.Where(r => r.GetProperty("effect").GetDouble() > 0).ToList();
+        var down = reasons.Where(r => r.GetProperty("effect").GetDouble() < 0).ToList();
+        Assert.InRange(up.Count, 1, 3);
+        Assert.InRange(down.Count, 1, 3);
+        foreach (var r in reasons)
+        {
+            var field = r.GetProperty("field").GetString()!;
+            Assert.Contains(field, fx.Bundle.Fields);
+            Assert.Equal(lead[field], r.GetProperty("value").GetString());
+            Assert.Contains(field, r.GetProperty("text").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task PredictAcceptsNumbersAsStringsBooleansAsWordsOrDigitsAndScoresThemAlike()
+    {
+        var typed = new Dictionary<string, object?>
+        {
+            ["website_visits_30d"] = 7, ["pages_per_visit"] = 4.4, ["demo_requested"] = true, ["budget_confirmed"] = 1,
+            ["job_title"] = "Sales Team Lead", ["lead_source"] = "direct", ["company_size"] = "201-1000", ["industry"] = "education",
+        };
+        var words = new Dictionary<string, object?>
+        {
+            ["website_visits_30d"] = "7", ["pages_per_visit"] = "4.4", ["demo_requested"] = "yes", ["budget_confirmed"] = "yes",
+            ["job_title"] = "Sales Team Lead", ["lead_source"] = "direct", ["company_size"] = "201-1000", ["industry"] = "education",
+        };
+        var c = fx.Standard.Client();
+        var a = await (await c.PostAsJsonAsync("/predict", new { features = typed })).Json();
+        var b = await (await c.PostAsJsonAsync("/predict", new { features = words })).Json();
+        Assert.Equal("model", a.GetProperty("source").GetString());
+        Assert.Equal(a.GetProperty("probability").GetDouble(), b.GetProperty("probability").GetDouble());
+    }
+
+    [Fact]
+    public async Task PredictScoresMissingFieldsAsMissingAndWarnsAboutThemAndAboutUnknownFields()
+    {
+        var lead = new Dictionary<string, string?>(fx.Leads[0]);
+        lead.Remove("pages_per_visit");
+        lead["country"] = "";
+        lead["industry"] = null;
+        lead["free_trial"] = "unknown";
+        lead["favourite_colour"] = "blue";
+        var r = await fx.Standard.Client().PostLead(lead);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var j = await r.Json();
+        Assert.Equal("model", j.GetProperty("source").GetString());
+        var warnings = j.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToList();
+        foreach (var f in new[] { "pages_per_visit", "country", "industry", "free_trial" })
+            Assert.Contains(warnings, w => w.Contains($"'{f}' is missing"));
+        Assert.Contains(warnings, w => w.Contains("'favourite_colour' is not a field"));
+    }
+
+    [Fact]
+    public async Task RuleDisqualifierOverridesTheModelBandAndSaysWhichRule()
+    {
+        var lead = new Dictionary<string, string?>(fx.Leads[0]) { ["job_title"] = "Student", ["demo_requested"] = "yes", ["pricing_requested"] = "yes" };
+        var j = await (await fx.Standard.Client().PostLead(lead)).Json();
+        Assert.Equal("model", j.GetProperty("source").GetString());
+        Assert.Equal(BandNames.Default.Disqualified, j.GetProperty("band").GetString());
+        Assert.True(j.GetProperty("probability").GetDouble() > 0);
+        var first = j.GetProperty("reasons")[0];
+        Assert.Equal("job_title", first.GetProperty("field").GetString());
+        Assert.StartsWith("disqualified", first.GetProperty("text").GetString());
+        Assert.Contains(j.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("'student'"));
+    }
+
+    [Fact]
+    public async Task BatchScoresEachLeadLikeSinglePredict()
+    {
+        var c = fx.Standard.Client(ServingFactory.ScorerKey);
+        var leads = fx.Leads.Take(20).Select((l, i) => new { leadId = $"B-{i}", features = l }).ToList();
+        var r = await c.PostAsJsonAsync("/predict/batch", leads);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var results = (await r.Json()).EnumerateArray().ToList();
+        Assert.Equal(20, results.Count);
+        for (var i = 0; i < 20; i += 7)
+        {
+            var one = await (await c.PostLead(fx.Leads[i])).Json();
+            Assert.Equal($"B-{i}", results[i].GetProperty("leadId").GetString());
+            Assert.Equal(one.GetProperty("probability").GetDouble(), results[i].GetProperty("probability").GetDouble());
+            Assert.Equal(one.GetProperty("band").GetString(), results[i].GetProperty("band").GetString());
+        }
+    }
+}

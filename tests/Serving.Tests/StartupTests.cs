@@ -1,0 +1,43 @@
+using System.Net;
+
+namespace LeadPropensity.Serving.Tests;
+
+[Collection(ServingCollection.Name)]
+public sealed class StartupTests(ModelFixture fx)
+{
+    [Fact]
+    public void ProductionRefusesToStartWithoutKeys()
+    {
+        using var f = new ServingFactory(fx.Registry(), environment: "Production", withKeys: false);
+        var e = Assert.ThrowsAny<Exception>(() => f.CreateClient());
+        Assert.Contains("no API keys are configured", e.ToString());
+    }
+
+    [Fact]
+    public void ABadRulesFileStopsTheStartAndNamesTheRule()
+    {
+        var dir = RepoPaths.TempDir();
+        var rules = Path.Combine(dir, "rules.json");
+        File.WriteAllText(rules, File.ReadAllText(RepoPaths.Repo("rules.json")).Replace("\"gte\": 2 }, \"points\": 10", "\"gte\": \"two\" }, \"points\": 10"));
+        using var f = new ServingFactory(fx.Registry(), new Dictionary<string, string?> { ["Rules:Path"] = rules });
+        var e = Assert.ThrowsAny<Exception>(() => f.CreateClient());
+        Assert.Contains("pricing page views", e.ToString());
+    }
+
+    [Fact]
+    public void AnInvalidKeyHashStopsTheStart()
+    {
+        using var f = new ServingFactory(fx.Registry(), new Dictionary<string, string?> { ["Auth:Keys:0:Hash"] = "not-hex" });
+        var e = Assert.ThrowsAny<Exception>(() => f.CreateClient());
+        Assert.Contains("Auth:Keys:0:Hash", e.ToString());
+    }
+
+    [Fact]
+    public async Task DevelopmentAcceptsTheQuickStartKey()
+    {
+        using var f = new ServingFactory(fx.Standard.ModelsPath, environment: "Development", withKeys: false);
+        var r = await f.Client("dev-admin-key").PostLead(fx.Leads[0]);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await f.Client("dev-admin-key").PostAsync("/admin/reload", null)).StatusCode);
+    }
+}
