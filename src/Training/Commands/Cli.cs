@@ -20,6 +20,7 @@ internal static class Cli
         ScoreCommand.Create(),
         EvaluateCommand.Create(),
         CompareCommand.Create(),
+        ExportTrainingDataCommand.Create(),
     };
 
     public static async Task<int> RunAsync(RootCommand root, string[] args)
@@ -31,7 +32,7 @@ internal static class Cli
         {
             return await root.Parse(args).InvokeAsync(config);
         }
-        catch (Exception e) when (e is CommandException or SchemaException or CsvFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or InvalidOperationException)
+        catch (Exception e) when (e is CommandException or System.Data.Common.DbException or SchemaException or CsvFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or InvalidOperationException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return e is CommandException ce ? ce.ExitCode : UserError;
