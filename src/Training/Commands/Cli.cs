@@ -21,6 +21,7 @@ internal static class Cli
         EvaluateCommand.Create(),
         CompareCommand.Create(),
         RulesCommand.Create(),
+        ExportTrainingDataCommand.Create(),
     };
 
     public static async Task<int> RunAsync(RootCommand root, string[] args)
@@ -32,7 +33,8 @@ internal static class Cli
         {
             return await root.Parse(args).InvokeAsync(config);
         }
-        catch (Exception e) when (e is CommandException or SchemaException or CsvFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or InvalidOperationException or LeadPropensity.Core.Rules.RulesException)
+        catch (Exception e) when (e is CommandException or System.Data.Common.DbException or SchemaException or CsvFormatException or FileNotFoundException
+                                       or DirectoryNotFoundException or InvalidDataException or InvalidOperationException or LeadPropensity.Core.Rules.RulesException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return e is CommandException ce ? ce.ExitCode : UserError;

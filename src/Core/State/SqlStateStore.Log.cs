@@ -1,0 +1,145 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using static LeadPropensity.Core.State.StateDb;
+
+namespace LeadPropensity.Core.State;
+
+// The prediction log, outcomes, and the joins over them (live calibration, the next training set).
+public abstract partial class SqlStateStore
+{
+    private const int Chunk = 500;
+
+    public async Task AppendPredictionsAsync(IReadOnlyList<PredictionRecord> predictions, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        if (predictions.Count == 0) return;
+        Validate(predictions);
+        var batch = predictions.Select(p => p with { At = Utc(p.At) }).ToList();
+        await using var c = await OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await InsertPredictionsAsync(c, tx, batch, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<PredictionRecord>> GetPredictionsAsync(DateTime? from = null, DateTime? to = null, CancellationToken ct = default)
+    {
+        var list = new List<PredictionRecord>();
+        await foreach (var p in StreamPredictionsAsync(from, to, ct)) list.Add(p);
+        return list;
+    }
+
+    public async IAsyncEnumerable<PredictionRecord> StreamPredictionsAsync(
+        DateTime? from = null, DateTime? to = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        var (where, ps) = Window("at", from, to);
+        await using var cmd = Command(c, null,
+            $"SELECT lead_id, at, model_version, source, probability, score, band, features_json FROM predictions {where} ORDER BY at, id", ps);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            yield return new PredictionRecord(r.GetString(0), ReadTime(r, 1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3),
+                r.GetDouble(4), r.GetInt32(5), r.GetString(6), r.GetString(7));
+    }
+
+    public async Task<OutcomeUpsertResult> UpsertOutcomesAsync(IReadOnlyList<OutcomeRecord> outcomes, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        if (outcomes.Any(o => string.IsNullOrWhiteSpace(o.LeadId))) throw new ArgumentException("an outcome has no lead id", nameof(outcomes));
+        // Within a batch the latest time wins, and of equal times the later entry.
+        var latest = new Dictionary<string, OutcomeRecord>(StringComparer.Ordinal);
+        foreach (var o in outcomes.Select(o => o with { At = Utc(o.At) }))
+            if (!latest.TryGetValue(o.LeadId, out var seen) || o.At >= seen.At) latest[o.LeadId] = o;
+        if (latest.Count == 0) return new OutcomeUpsertResult(0, 0, 0, 0);
+
+        await using var c = await OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var existing = new Dictionary<string, (bool Won, DateTime At)>(StringComparer.Ordinal);
+        var scored = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var ids in latest.Keys.Chunk(Chunk))
+        {
+            var (inList, ps) = InList(ids);
+            await using (var cmd = Command(c, tx, $"SELECT lead_id, won, at FROM outcomes WHERE lead_id IN ({inList})", ps))
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct)) existing[r.GetString(0)] = (r.GetBoolean(1), ReadTime(r, 2));
+            await using (var cmd = Command(c, tx, $"SELECT DISTINCT lead_id FROM predictions WHERE lead_id IN ({inList})", ps))
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct)) scored.Add(r.GetString(0));
+        }
+
+        int inserted = 0, updated = 0, unchanged = 0;
+        // The WHERE keeps "latest wins" even when another writer got there between our read and this write.
+        await using var upsert = Command(c, tx, """
+            INSERT INTO outcomes (lead_id, won, at, received_at) VALUES (@lead, @won, @at, @received)
+            ON CONFLICT (lead_id) DO UPDATE SET won = excluded.won, at = excluded.at, received_at = excluded.received_at
+            WHERE excluded.at >= outcomes.at
+            """);
+        var (lead, won, at, received) = (Add(upsert, "@lead", null), Add(upsert, "@won", null), Add(upsert, "@at", null), Add(upsert, "@received", null));
+        var now = TimeValue(Now());
+        foreach (var o in latest.Values)
+        {
+            if (existing.TryGetValue(o.LeadId, out var old))
+            {
+                if (o.At < old.At || (o.At == old.At && o.Won == old.Won)) { unchanged++; continue; }
+                updated++;
+            }
+            else inserted++;
+            (lead.Value, won.Value, at.Value, received.Value) = (o.LeadId, o.Won, TimeValue(o.At), now);
+            await upsert.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return new OutcomeUpsertResult(inserted, updated, unchanged, latest.Keys.Count(k => !scored.Contains(k)));
+    }
+
+    public async Task<long> CountUnscoredOutcomesAsync(CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        var n = await ScalarAsync(c, null,
+            "SELECT COUNT(*) FROM outcomes o WHERE NOT EXISTS (SELECT 1 FROM predictions p WHERE p.lead_id = o.lead_id)", ct);
+        return Convert.ToInt64(n);
+    }
+
+    /// <summary>Each outcome joined with its lead's latest prediction (by time, then by arrival).</summary>
+    private const string LatestJoin = """
+        FROM outcomes o JOIN predictions p ON p.id = (
+            SELECT p2.id FROM predictions p2 WHERE p2.lead_id = o.lead_id ORDER BY p2.at DESC, p2.id DESC LIMIT 1)
+        """;
+
+    public async Task<IReadOnlyList<ScoredOutcome>> GetScoredOutcomesAsync(DateTime? from = null, DateTime? to = null, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        var (where, ps) = Window("p.at", from, to);
+        await using var cmd = Command(c, null, $"""
+            SELECT o.lead_id, p.at, p.model_version, p.source, p.probability, p.score, p.band, o.won, o.at
+            {LatestJoin} {where} ORDER BY o.lead_id
+            """, ps);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<ScoredOutcome>();
+        while (await r.ReadAsync(ct))
+            list.Add(new ScoredOutcome(r.GetString(0), ReadTime(r, 1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3),
+                r.GetDouble(4), r.GetInt32(5), r.GetString(6), r.GetBoolean(7), ReadTime(r, 8)));
+        return list;
+    }
+
+    public async IAsyncEnumerable<TrainingRow> ExportTrainingRowsAsync(DateTime? since = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        var (where, ps) = Window("p.at", since, null);
+        await using var cmd = Command(c, null, $"SELECT o.lead_id, p.at, p.features_json, o.won, o.at {LatestJoin} {where} ORDER BY o.lead_id", ps);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            yield return new TrainingRow(r.GetString(0), ReadTime(r, 1), r.GetString(2), r.GetBoolean(3), ReadTime(r, 4));
+    }
+
+    // Conditions are left out rather than written as "@from IS NULL OR …": PostgreSQL cannot type an untyped null parameter.
+    private (string Where, (string, object?)[] Params) Window(string column, DateTime? from, DateTime? to)
+    {
+        var conditions = new List<string>();
+        var ps = new List<(string, object?)>();
+        if (from is { } f) { conditions.Add($"{column} >= @from"); ps.Add(("@from", TimeValue(Utc(f)))); }
+        if (to is { } t) { conditions.Add($"{column} < @to"); ps.Add(("@to", TimeValue(Utc(t)))); }
+        return (conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions), [.. ps]);
+    }
+
+    private static (string List, (string, object?)[] Params) InList(string[] ids) =>
+        (string.Join(", ", ids.Select((_, i) => $"@id{i}")), ids.Select((id, i) => ($"@id{i}", (object?)id)).ToArray());
+}
