@@ -4,11 +4,13 @@ using LeadPropensity.Serving.Extensions;
 using LeadPropensity.Serving.Health;
 using LeadPropensity.Serving.Models;
 using LeadPropensity.Serving.Predict;
+using LeadPropensity.Serving.State;
 
 // Settings live beside the binary, while relative data paths (models/, rules.json) resolve against the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddServingDefaults();
+builder.AddStateStore();
 builder.AddApiKeyAuth();
 builder.AddRateLimits();
 builder.AddLeadScoring();

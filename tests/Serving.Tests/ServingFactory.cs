@@ -28,6 +28,9 @@ public sealed class ServingFactory(string modelsPath, IDictionary<string, string
             ["Rules:Path"] = RepoPaths.Repo("rules.json"),
             ["RateLimit:TokenLimit"] = "100000",
             ["RateLimit:TokensPerPeriod"] = "100000",
+            // Each server gets its own SQLite state file unless a test names a store.
+            ["State:Provider"] = "Sqlite",
+            ["State:ConnectionString"] = $"Data Source={Path.Combine(RepoPaths.TempDir("lp-state"), "state.db")}",
         };
         if (withKeys)
         {
