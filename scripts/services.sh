@@ -37,7 +37,8 @@ services_start() {
     user=$(id -un)
   fi
 
-  LP_PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lp-pg.XXXXXX")
+  # Under /tmp, not $TMPDIR: the cluster user must reach it, and the socket path must stay short.
+  LP_PG_DIR=$(mktemp -d /tmp/lp-pg.XXXXXX)
   export LP_PG_DIR LP_PG_BINDIR="$bindir" LP_PG_USER="$user"
   chmod 755 "$LP_PG_DIR"
   if [ "$(id -u)" -eq 0 ]; then chown "$user" "$LP_PG_DIR"; fi
