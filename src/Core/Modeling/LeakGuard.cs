@@ -30,6 +30,19 @@ public static class LeakGuard
     }
 
     /// <summary>
+    /// A field that carries far more of the model than any other (permuting it costs over three times what the next
+    /// field costs) is often known only after the outcome, like a call's duration: flag it for a person to check.
+    /// </summary>
+    public static LeakFlag? Dominant(IReadOnlyList<FieldImportance> importance)
+    {
+        if (importance.Count < 2) return null;
+        var (first, second) = (importance[0], importance[1]);
+        if (first.LogLossIncrease < 0.05 || first.LogLossIncrease < 3 * Math.Max(second.LogLossIncrease, 1e-9)) return null;
+        return new LeakFlag(first.Field, double.NaN,
+            $"it dominates the model: permuting it costs {first.LogLossIncrease:F3} log loss, {first.LogLossIncrease / Math.Max(second.LogLossIncrease, 1e-9):F1}× the next field ({second.Field}); check it is known before the outcome");
+    }
+
+    /// <summary>
     /// How well the field alone ranks the label: a number by its value (either direction), anything else by the
     /// smoothed training label rate of its encoded value, so a few rare values cannot fake a perfect score.
     /// </summary>

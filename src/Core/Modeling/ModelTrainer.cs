@@ -134,6 +134,7 @@ public static class ModelTrainer
         var summary = Metrics.Summarize(pTest, yTest);
         progress.Advance("evaluation");
         var importance = PermutationImportance(plan, final, calibrator, xTest, yTest, summary, o.Seed, () => progress.Advance("evaluation"));
+        if (LeakGuard.Dominant(importance) is { } dominant) leaks.Add(dominant);
 
         return new TrainedModel
         {
