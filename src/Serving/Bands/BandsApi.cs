@@ -111,11 +111,11 @@ public static class BandsApi
         {
             var setting = bands.Setting;
             if (setting is null)
-                return new BandsView("none", null, null, null, null, null, "no cutoffs are set and no model is loaded", 0, BandNames.Default,
+                return new BandsView("none", null, null, null, null, null, "no cutoffs are set and no model is loaded", 0, BandNamesView.Of(BandNames.Default),
                     "The rules band every lead until a model is served.");
             var absolute = setting.Spec.Kind == CutoffKind.Probability ? CutoffProbabilities.Of(setting.Spec.Resolve([])) : null;
             return new BandsView("stored", null, absolute, GivenCutoffs.Of(setting.Spec), setting.SetBy, setting.SetAt, setting.Reason,
-                setting.Version, setting.Spec.Names, "No model is loaded: the rules band every lead." +
+                setting.Version, BandNamesView.Of(setting.Spec.Names), "No model is loaded: the rules band every lead." +
                 (absolute is null ? " Percentile cutoffs become probabilities when a model is served." : ""));
         }
         var bundle = served.Bundle;
@@ -123,12 +123,12 @@ public static class BandsApi
         var cutoffs = CutoffProbabilities.Of(r.Cutoffs);
         if (r.Setting is { } s)
             return new BandsView("stored", bundle.Version, cutoffs, GivenCutoffs.Of(s.Spec), s.SetBy, s.SetAt, s.Reason,
-                s.Version, s.Spec.Names, r.Problem is null
+                s.Version, BandNamesView.Of(s.Spec.Names), r.Problem is null
                     ? (s.Spec.Kind == CutoffKind.Percentile ? $"Percentiles of model {bundle.Version}'s held-out scores; re-placed when another model is promoted." : null)
                     : r.Problem);
         var rec = bundle.Manifest.RecommendedCutoffs;
         return new BandsView("recommended", bundle.Version, cutoffs, Recommended(rec), null, null,
-            $"recommended by model {bundle.Version} ({rec.Rule})", 0, r.Cutoffs.Names, "Nobody has set cutoffs; PUT /bands to set them.");
+            $"recommended by model {bundle.Version} ({rec.Rule})", 0, BandNamesView.Of(r.Cutoffs.Names), "Nobody has set cutoffs; PUT /bands to set them.");
     }
 
     private static GivenCutoffs Recommended(LeadPropensity.Core.Bundles.RecommendedCutoffs rec) => new(CutoffKind.Probability, rec.Mql, rec.Sql, null, null);

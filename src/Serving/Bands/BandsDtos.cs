@@ -27,7 +27,13 @@ public sealed record CutoffProbabilities(double Mql, double Sql)
 /// </summary>
 public sealed record BandsView(
     string Source, string? ModelVersion, CutoffProbabilities? Cutoffs, GivenCutoffs? Given, string? SetBy, DateTime? SetAt, string Reason,
-    long Version, BandNames Names, string? Note);
+    long Version, BandNamesView Names, string? Note);
+
+/// <summary>What each band is called, best first.</summary>
+public sealed record BandNamesView(string Sql, string Mql, string Nurture, string Disqualified)
+{
+    public static BandNamesView Of(BandNames n) => new(n.Sql, n.Mql, n.Nurture, n.Disqualified);
+}
 
 /// <summary>One change in GET /bands/history: old is null for the first setting.</summary>
 public sealed record BandChange(long Version, string SetBy, DateTime SetAt, GivenCutoffs? Old, GivenCutoffs New, string Reason)
