@@ -1,4 +1,5 @@
 using LeadPropensity.Serving.Admin;
+using LeadPropensity.Serving.Bands;
 using LeadPropensity.Serving.Bench;
 using LeadPropensity.Serving.Extensions;
 using LeadPropensity.Serving.Health;
@@ -14,6 +15,7 @@ builder.AddStateStore();
 builder.AddApiKeyAuth();
 builder.AddRateLimits();
 builder.AddLeadScoring();
+builder.AddBands();
 builder.AddOpenApiDocs();
 
 var app = builder.Build();
@@ -23,6 +25,7 @@ app.UseServingPipeline();
 app.MapHealth();
 app.MapPredict();
 app.MapModel();
+app.MapBands();
 app.MapAdmin();
 app.MapBenchEcho();
 app.MapServingMetrics();

@@ -33,22 +33,45 @@ public sealed record CutoffSpec
     public CutoffKind Kind => MqlPercentile is null ? CutoffKind.Probability : CutoffKind.Percentile;
 
     /// <summary>What is wrong with a spec (for a validation response), or null when it is usable.</summary>
-    public static string? Problem(double? mql, double? sql, double? mqlPercentile, double? sqlPercentile, BandNames? names = null)
+    public static string? Problem(double? mql, double? sql, double? mqlPercentile, double? sqlPercentile, BandNames? names = null) =>
+        FieldProblem(mql, sql, mqlPercentile, sqlPercentile, names)?.Message;
+
+    /// <summary>
+    /// What is wrong with a spec and which field it concerns (<c>mql</c>, <c>sql</c>, <c>mqlPercentile</c>,
+    /// <c>sqlPercentile</c>, <c>names</c>, or <c>cutoffs</c> when it is the combination), or null when it is usable.
+    /// </summary>
+    public static (string Field, string Message)? FieldProblem(double? mql, double? sql, double? mqlPercentile, double? sqlPercentile, BandNames? names = null)
     {
         var absolute = mql is not null || sql is not null;
         var percentile = mqlPercentile is not null || sqlPercentile is not null;
         if (absolute && percentile)
-            return "give either probabilities (mql, sql) or percentiles (mqlPercentile, sqlPercentile), not both";
+            return ("cutoffs", "give either probabilities (mql, sql) or percentiles (mqlPercentile, sqlPercentile), not both");
         if (percentile)
         {
-            if (mqlPercentile is not { } mp || sqlPercentile is not { } sp) return "give both 'mqlPercentile' and 'sqlPercentile'";
-            if (!double.IsFinite(mp) || mp <= 0 || mp >= 100) return $"'mqlPercentile' must lie strictly between 0 and 100 (got {mp:R})";
-            if (!double.IsFinite(sp) || sp <= 0 || sp >= 100) return $"'sqlPercentile' must lie strictly between 0 and 100 (got {sp:R})";
-            if (mp >= sp) return $"'mqlPercentile' ({mp:R}) must be below 'sqlPercentile' ({sp:R})";
-            return names?.Problem();
+            if (mqlPercentile is not { } mp || sqlPercentile is not { } sp)
+                return (mqlPercentile is null ? "mqlPercentile" : "sqlPercentile", "give both 'mqlPercentile' and 'sqlPercentile'");
+            if (!double.IsFinite(mp) || mp <= 0 || mp >= 100) return ("mqlPercentile", $"'mqlPercentile' must lie strictly between 0 and 100 (got {mp:R})");
+            if (!double.IsFinite(sp) || sp <= 0 || sp >= 100) return ("sqlPercentile", $"'sqlPercentile' must lie strictly between 0 and 100 (got {sp:R})");
+            if (mp >= sp) return ("mqlPercentile", $"'mqlPercentile' ({mp:R}) must be below 'sqlPercentile' ({sp:R})");
+            return NamesProblem(names);
         }
-        if (mql is not { } m || sql is not { } s) return "give both 'mql' and 'sql' probabilities, or both 'mqlPercentile' and 'sqlPercentile'";
-        return BandCutoffs.Problem(m, s) ?? names?.Problem();
+        const string neither = "give both 'mql' and 'sql' probabilities, or both 'mqlPercentile' and 'sqlPercentile'";
+        if (mql is null && sql is null) return ("cutoffs", neither);
+        if (mql is not { } m || sql is not { } s) return (mql is null ? "mql" : "sql", neither);
+        if (BandCutoffs.Problem(m, s) is { } problem)
+            return (!double.IsFinite(m) || m <= 0 || m >= 1 ? "mql" : !double.IsFinite(s) || s <= 0 || s >= 1 ? "sql" : "mql", problem);
+        return NamesProblem(names);
+    }
+
+    private static (string, string)? NamesProblem(BandNames? names) => names?.Problem() is { } p ? ("names", p) : null;
+
+    /// <summary>The score at a percentile (0–100) of a set of scores, interpolated as <see cref="Resolve"/> does.</summary>
+    public static double ScoreAtPercentile(IReadOnlyList<double> scores, double percentile)
+    {
+        if (scores.Count == 0) throw new BandException("a percentile needs scores, and there are none");
+        if (!double.IsFinite(percentile) || percentile < 0 || percentile > 100)
+            throw new BandException($"a percentile must lie between 0 and 100 (got {percentile:R})");
+        return Quantile(scores.Order().ToArray(), percentile / 100);
     }
 
     /// <summary>

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using LeadPropensity.Core.Bands;
+
+namespace LeadPropensity.Serving.Bands;
+
+/// <summary>A PUT /bands or POST /bands/simulate body, read by hand so every problem names its field.</summary>
+public sealed record BandsBody(CutoffSpec? Spec, string? Reason, double? TargetPrecision, double? TopPercent)
+{
+    public const int MaxReasonLength = 1000;
+
+    private static readonly string[] CutoffFields = ["mql", "sql", "mqlPercentile", "sqlPercentile"];
+
+    /// <summary>
+    /// The body, or the problems keyed by field. A PUT needs cutoffs and a reason; a simulation may leave the
+    /// cutoffs out (the ones in force are simulated) and may ask the inverse questions.
+    /// </summary>
+    public static (BandsBody? Body, Dictionary<string, string[]>? Errors) Parse(ReadOnlySpan<byte> json, bool forPut)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            if (forPut) return (null, One("body", "send a JSON object: { \"mql\": 0.2, \"sql\": 0.6, \"reason\": \"...\" } or { \"mqlPercentile\": 60, \"sqlPercentile\": 90, \"reason\": \"...\" }"));
+            json = "{}"u8;
+        }
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json.ToArray()); }
+        catch (JsonException e) { return (null, One("body", $"malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {e.BytePositionInLine ?? 0}: {e.Message}")); }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return (null, One("body", $"the body must be a JSON object, not {doc.RootElement.ValueKind}"));
+            string[] allowed = forPut ? [.. CutoffFields, "reason"] : [.. CutoffFields, "reason", "targetPrecision", "topPercent"];
+            var numbers = new Dictionary<string, double?>();
+            string? reason = null;
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                var name = allowed.FirstOrDefault(a => a.Equals(p.Name, StringComparison.OrdinalIgnoreCase));
+                if (name is null) { errors[p.Name] = [$"unknown field; expected {string.Join(", ", allowed)}"]; continue; }
+                if (p.Value.ValueKind == JsonValueKind.Null) continue;
+                if (name == "reason")
+                {
+                    if (p.Value.ValueKind == JsonValueKind.String) reason = p.Value.GetString();
+                    else errors[name] = [$"must be a string, not {p.Value.ValueKind}"];
+                }
+                else if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetDouble(out var d)) numbers[name] = d;
+                else errors[name] = [$"must be a number, not {p.Value.ValueKind}"];
+            }
+            if (errors.Count > 0) return (null, errors);
+
+            CutoffSpec? spec = null;
+            var anyCutoff = CutoffFields.Any(numbers.ContainsKey);
+            if (forPut || anyCutoff)
+            {
+                var (mql, sql, mp, sp) = (numbers.GetValueOrDefault("mql"), numbers.GetValueOrDefault("sql"),
+                    numbers.GetValueOrDefault("mqlPercentile"), numbers.GetValueOrDefault("sqlPercentile"));
+                if (CutoffSpec.FieldProblem(mql, sql, mp, sp) is { } problem) errors[problem.Field] = [problem.Message];
+                else spec = new CutoffSpec(mql, sql, mp, sp);
+            }
+            if (forPut)
+            {
+                if (string.IsNullOrWhiteSpace(reason)) errors["reason"] = ["say why the cutoffs change (a non-blank 'reason'); it is kept in the audit trail"];
+                else if (reason.Length > MaxReasonLength) errors["reason"] = [$"keep the reason under {MaxReasonLength} characters (got {reason.Length})"];
+            }
+            var target = numbers.GetValueOrDefault("targetPrecision");
+            if (target is { } t && !(t > 0 && t <= 1)) errors["targetPrecision"] = [$"a precision target must lie in (0, 1] (got {t:R})"];
+            var top = numbers.GetValueOrDefault("topPercent");
+            if (top is { } k && !(k > 0 && k < 100)) errors["topPercent"] = [$"the top share must lie strictly between 0 and 100 percent (got {k:R})"];
+            return errors.Count > 0 ? (null, errors) : (new BandsBody(spec, reason?.Trim(), target, top), null);
+        }
+    }
+
+    private static Dictionary<string, string[]> One(string key, string message) => new() { [key] = [message] };
+}
