@@ -14,6 +14,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -45,10 +46,15 @@ def load():
 def sh(args, timeout=None):
     """Runs a command; returns (result, wall seconds) and leaves its CPU seconds (user+sys, all threads) in LAST_CPU."""
     t0 = time.perf_counter(); c0 = children_cpu()
+    # Own process group, so that a timeout also stops the trainer that `dotnet run` started (not only `dotnet run`).
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        r = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
         return None, time.perf_counter() - t0
+    r = subprocess.CompletedProcess(args, proc.returncode, out, err)
     LAST_CPU[0] = children_cpu() - c0
     if r.returncode != 0:
         sys.stderr.write(r.stdout[-4000:] + r.stderr[-4000:])
