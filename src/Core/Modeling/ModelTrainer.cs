@@ -88,18 +88,35 @@ public static class ModelTrainer
         foreach (var c in grid)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var oof = new double[xTrain.Length];
+            // Tree candidates are also judged at fewer trees (prefixes of the same boosted models): early stopping by CV.
+            var counts = c.Kind == TrainerKind.Logistic ? [0] : TreeCounts(c.Trees);
+            var oof = counts.Select(_ => new double[xTrain.Length]).ToArray();
+            var prefix = new double[counts.Length];
             for (var k = 0; k < o.Folds; k++)
             {
                 var tr = Enumerable.Range(0, xTrain.Length).Where(i => folds[i] != k).ToArray();
                 var (_, scoring) = CandidateFitter.Fit(ml, c, tr.Select(i => xTrain[i]).ToList(), tr.Select(i => yTrain[i]).ToList(), width, o.Seed);
-                for (var i = 0; i < xTrain.Length; i++) if (folds[i] == k) oof[i] = scoring.Raw(xTrain[i]);
+                for (var i = 0; i < xTrain.Length; i++)
+                {
+                    if (folds[i] != k) continue;
+                    if (scoring is TreeEnsembleModel trees)
+                    {
+                        trees.RawPrefixes(xTrain[i], counts, prefix);
+                        for (var j = 0; j < counts.Length; j++) oof[j][i] = prefix[j];
+                    }
+                    else oof[0][i] = scoring.Raw(xTrain[i]);
+                }
                 progress.Advance("cross-validation");
             }
-            var platt = PlattCalibrator.Fit(oof, yTrain);
-            var loss = Metrics.LogLoss(oof.Select(platt.Probability).ToArray(), yTrain.ToArray());
-            results.Add(new CandidateResult(c.Describe(), loss, Metrics.RocAuc(oof, yTrain.ToArray()), Math.Round(watch.Elapsed.TotalSeconds, 2)));
-            oofs.Add((c, oof, loss));
+            for (var j = 0; j < counts.Length; j++)
+            {
+                var variant = c.Kind == TrainerKind.Logistic ? c : c with { Trees = counts[j] };
+                var platt = PlattCalibrator.Fit(oof[j], yTrain);
+                var loss = Metrics.LogLoss(oof[j].Select(platt.Probability).ToArray(), yTrain.ToArray());
+                results.Add(new CandidateResult(variant.Describe(), loss, Metrics.RocAuc(oof[j], yTrain.ToArray()),
+                    j == counts.Length - 1 ? Math.Round(watch.Elapsed.TotalSeconds, 2) : 0));
+                oofs.Add((variant, oof[j], loss));
+            }
         }
         var (best, bestOof) = ChooseModel(oofs, yTrain, results);
 
@@ -191,6 +208,10 @@ public static class ModelTrainer
         }
         return (choice, bestOof);
     }
+
+    /// <summary>The tree counts a boosted candidate is judged at: a few prefixes up to its full size.</summary>
+    private static int[] TreeCounts(int trees) =>
+        new[] { 50, 100, 200, 400, 800 }.Where(n => n < trees).Append(trees).ToArray();
 
     private static void CheckMinimumData(LeadDataset d, TrainingOptions o, string what = "the data")
     {

@@ -49,6 +49,26 @@ public sealed class TreeEnsembleModel : ScoringModel
         return s;
     }
 
+    /// <summary>The raw score using only the first <c>counts[i]</c> trees, for each i (counts ascending): early stopping without refitting.</summary>
+    public void RawPrefixes(ReadOnlySpan<float> x, IReadOnlyList<int> counts, Span<double> result)
+    {
+        var s = Bias;
+        var next = 0;
+        for (var k = 0; k < Trees.Count && next < counts.Count; k++)
+        {
+            var t = Trees[k];
+            var node = 0;
+            if (t.Left.Length == 0) s += t.Weight * t.Leaf[0];
+            else
+            {
+                while (node >= 0) node = x[t.Feature[node]] <= t.Threshold[node] ? t.Left[node] : t.Right[node];
+                s += t.Weight * t.Leaf[~node];
+            }
+            while (next < counts.Count && counts[next] == k + 1) result[next++] = s;
+        }
+        while (next < counts.Count) result[next++] = s;
+    }
+
     public override void Contributions(ReadOnlySpan<float> x, Span<double> slots)
     {
         foreach (var t in Trees)
