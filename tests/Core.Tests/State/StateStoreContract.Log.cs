@@ -1,0 +1,148 @@
+using LeadPropensity.Core.State;
+
+namespace LeadPropensity.Core.Tests.State;
+
+// The prediction log, outcomes and the joins over them.
+public abstract partial class StateStoreContract
+{
+    protected static PredictionRecord Prediction(string lead, DateTime at, double p = 0.3, string? model = "v1", string? features = null) =>
+        new(lead, at, model, model is null ? "rules" : "model", p, (int)Math.Round(p * 100), p >= 0.5 ? "SQL" : "MQL",
+            features ?? $$"""{"visits":{{(int)(p * 10)}},"source":"web \"form\"","city":"Zürich","flag":true,"gone":null}""");
+
+    [Fact]
+    public async Task PredictionBatchesAreStoredAndQueriedByTimeRange()
+    {
+        var batch = Enumerable.Range(0, 60).Select(i => Prediction($"L-{i}", T0.AddHours(i), i / 60.0, i % 3 == 0 ? null : $"v{i % 2}")).ToList();
+        await Store.AppendPredictionsAsync(batch);
+
+        Assert.Equal(batch, await Store.GetPredictionsAsync());
+        Assert.Equal(batch.Skip(10).Take(10), await Store.GetPredictionsAsync(T0.AddHours(10), T0.AddHours(20)));
+        Assert.Equal(batch.Skip(50), await Store.GetPredictionsAsync(from: T0.AddHours(50)));
+        Assert.Equal(batch.Take(5), await Store.GetPredictionsAsync(to: T0.AddHours(5)));
+        var streamed = new List<PredictionRecord>();
+        await foreach (var p in Store.StreamPredictionsAsync(T0.AddHours(10), T0.AddHours(20))) streamed.Add(p);
+        Assert.Equal(batch.Skip(10).Take(10), streamed);
+    }
+
+    [Fact]
+    public async Task TimesComeBackAsUtcToTheMicrosecond()
+    {
+        var local = new DateTime(2025, 3, 1, 10, 0, 0, DateTimeKind.Unspecified).AddTicks(1234567);
+        await Store.AppendPredictionsAsync([Prediction("L-1", local)]);
+        var back = Assert.Single(await Store.GetPredictionsAsync()).At;
+        Assert.Equal(DateTimeKind.Utc, back.Kind);
+        Assert.Equal(local.AddTicks(-7).Ticks, back.Ticks);
+    }
+
+    [Fact]
+    public async Task APredictionWhoseFeaturesAreNotAJsonObjectIsRefusedWithTheWholeBatch()
+    {
+        var bad = Prediction("L-2", T0, features: "[1, 2]");
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendPredictionsAsync([Prediction("L-1", T0), bad]));
+        Assert.Empty(await Store.GetPredictionsAsync());
+    }
+
+    [Fact]
+    public async Task OutcomeUpsertsAreIdempotentAndTheLatestOutcomeWins()
+    {
+        await Store.AppendPredictionsAsync(new[] { "A", "B", "D", "E" }.Select(l => Prediction(l, T0)).ToList());
+        var day1 = T0.AddDays(1);
+        OutcomeRecord[] first = [new("A", false, day1), new("B", true, day1), new("C", true, day1)];
+        Assert.Equal(new OutcomeUpsertResult(3, 0, 0, 1), await Store.UpsertOutcomesAsync(first));
+        Assert.Equal(new OutcomeUpsertResult(0, 0, 3, 1), await Store.UpsertOutcomesAsync(first));
+
+        // Older news changes nothing; newer news wins; of equal times the later arrival wins.
+        Assert.Equal(new OutcomeUpsertResult(0, 0, 1, 0), await Store.UpsertOutcomesAsync([new("A", true, T0.AddHours(1))]));
+        Assert.Equal(new OutcomeUpsertResult(0, 1, 0, 0), await Store.UpsertOutcomesAsync([new("A", true, day1.AddDays(1))]));
+        Assert.Equal(new OutcomeUpsertResult(0, 1, 0, 0), await Store.UpsertOutcomesAsync([new("B", false, day1)]));
+        // Within one batch: the latest time, then the later entry.
+        await Store.UpsertOutcomesAsync([new("D", true, day1), new("D", false, day1), new("E", false, day1.AddHours(2)), new("E", true, day1)]);
+
+        var won = (await Store.GetScoredOutcomesAsync()).ToDictionary(o => o.LeadId, o => (o.Won, o.OutcomeAt));
+        Assert.Equal((true, day1.AddDays(1)), won["A"]);
+        Assert.Equal((false, day1), won["B"]);
+        Assert.Equal((false, day1), won["D"]);
+        Assert.Equal((false, day1.AddHours(2)), won["E"]);
+        Assert.False(won.ContainsKey("C"));
+    }
+
+    [Fact]
+    public async Task OutcomesForLeadsNeverScoredAreCounted()
+    {
+        await Store.AppendPredictionsAsync([Prediction("A", T0)]);
+        await Store.UpsertOutcomesAsync([new("A", true, T0), new("X", false, T0), new("Y", true, T0)]);
+        Assert.Equal(2, await Store.CountUnscoredOutcomesAsync());
+        await Store.AppendPredictionsAsync([Prediction("X", T0)]);
+        Assert.Equal(1, await Store.CountUnscoredOutcomesAsync());
+    }
+
+    [Fact]
+    public async Task ScoredOutcomesPairEachOutcomeWithTheLeadsLatestPrediction()
+    {
+        await Store.AppendPredictionsAsync([Prediction("A", T0, 0.2, "v1"), Prediction("A", T0.AddHours(2), 0.8, "v2")]);
+        await Store.AppendPredictionsAsync([Prediction("A", T0.AddHours(1), 0.5, "v3")]); // logged later, but made earlier
+        await Store.AppendPredictionsAsync([Prediction("B", T0, 0.1, null), Prediction("B", T0, 0.4, "v2")]); // same time: later arrival
+        await Store.AppendPredictionsAsync([Prediction("C", T0, 0.9)]); // no outcome yet
+        await Store.UpsertOutcomesAsync([new("A", true, T0.AddDays(5)), new("B", false, T0.AddDays(6)), new("Z", true, T0)]);
+
+        var scored = await Store.GetScoredOutcomesAsync();
+        Assert.Equal(
+            [
+                new ScoredOutcome("A", T0.AddHours(2), "v2", "model", 0.8, 80, "SQL", true, T0.AddDays(5)),
+                new ScoredOutcome("B", T0, "v2", "model", 0.4, 40, "MQL", false, T0.AddDays(6)),
+            ], scored);
+        Assert.Equal(["A"], (await Store.GetScoredOutcomesAsync(from: T0.AddHours(1))).Select(o => o.LeadId));
+        Assert.Equal(["B"], (await Store.GetScoredOutcomesAsync(to: T0.AddHours(1))).Select(o => o.LeadId));
+    }
+
+    [Fact]
+    public async Task ExportJoinsEachLeadsLatestFeaturesWithItsOutcome()
+    {
+        await Store.AppendPredictionsAsync(
+        [
+            Prediction("A", T0, features: """{"visits":1}"""), Prediction("A", T0.AddDays(1), features: """{"visits":7,"country":"DE"}"""),
+            Prediction("B", T0.AddDays(2), features: """{"visits":3}"""), Prediction("C", T0, features: """{"visits":9}"""),
+        ]);
+        await Store.UpsertOutcomesAsync([new("A", true, T0.AddDays(9)), new("B", false, T0.AddDays(9)), new("Q", true, T0)]);
+
+        var rows = new List<TrainingRow>();
+        await foreach (var r in Store.ExportTrainingRowsAsync()) rows.Add(r);
+        Assert.Equal(
+            [
+                new TrainingRow("A", T0.AddDays(1), """{"visits":7,"country":"DE"}""", true, T0.AddDays(9)),
+                new TrainingRow("B", T0.AddDays(2), """{"visits":3}""", false, T0.AddDays(9)),
+            ], rows);
+        var recent = new List<string>();
+        await foreach (var r in Store.ExportTrainingRowsAsync(T0.AddDays(2))) recent.Add(r.LeadId);
+        Assert.Equal(["B"], recent);
+    }
+
+    [Fact]
+    public async Task ConcurrentAppendsFromSeveralWritersAreAllKept()
+    {
+        const int writers = 6, batches = 10, size = 40;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            var store = w % 2 == 0 ? Store : Open(); // some share an instance, some act as other replicas
+            for (var b = 0; b < batches; b++)
+                await store.AppendPredictionsAsync(
+                    Enumerable.Range(0, size).Select(i => Prediction($"W{w}-{b}-{i}", T0.AddSeconds(w * 1000 + b * size + i))).ToList());
+        })));
+        var all = await Store.GetPredictionsAsync();
+        Assert.Equal(writers * batches * size, all.Count);
+        Assert.Equal(all.Count, all.Select(p => p.LeadId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ALargeBatchIsWrittenQuickly()
+    {
+        var batch = Enumerable.Range(0, 20_000).Select(i => Prediction($"L-{i}", T0.AddSeconds(i), i % 100 / 100.0)).ToList();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Store.AppendPredictionsAsync(batch);
+        // Generous for two shared cores: row-at-a-time autocommit would take minutes here.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"20,000 predictions took {watch.Elapsed}");
+        var count = 0;
+        await foreach (var _ in Store.StreamPredictionsAsync()) count++;
+        Assert.Equal(batch.Count, count);
+    }
+}
