@@ -3,6 +3,8 @@ using LeadPropensity.Serving.Bench;
 using LeadPropensity.Serving.Extensions;
 using LeadPropensity.Serving.Health;
 using LeadPropensity.Serving.Models;
+using LeadPropensity.Serving.Monitoring;
+using LeadPropensity.Serving.Outcomes;
 using LeadPropensity.Serving.Predict;
 using LeadPropensity.Serving.State;
 
@@ -14,6 +16,7 @@ builder.AddStateStore();
 builder.AddApiKeyAuth();
 builder.AddRateLimits();
 builder.AddLeadScoring();
+builder.AddMonitoring();
 builder.AddOpenApiDocs();
 
 var app = builder.Build();
@@ -24,6 +27,8 @@ app.MapHealth();
 app.MapPredict();
 app.MapModel();
 app.MapAdmin();
+app.MapOutcomes();
+app.MapMonitoring();
 app.MapBenchEcho();
 app.MapServingMetrics();
 app.MapOpenApiDocs();
