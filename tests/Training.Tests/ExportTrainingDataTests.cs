@@ -8,6 +8,8 @@ using LeadPropensity.Core.State;
 namespace LeadPropensity.Training.Tests;
 
 /// <summary>The loop from serving back to training: logged features + reported outcomes → export → train.</summary>
+// In the command collection: `train` shows Spectre progress, which refuses to run concurrently with another test's.
+[Collection(CommandCollection.Name)]
 public class ExportTrainingDataTests
 {
     private static readonly string[] NotSentAtScoring = ["lead_id", "outcome", "closed_reason"];

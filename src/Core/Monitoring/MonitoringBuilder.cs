@@ -111,7 +111,7 @@ public sealed class MonitoringBuilder
         string? fieldsNote = null;
         var fields = new List<FieldDrift>();
         var training = _baseline.TrainingFields?.ToDictionary(f => f.Field, StringComparer.Ordinal);
-        if (training is null) fieldsNote = "the bundle has no report.json with training distributions: per-field PSI is skipped";
+        if (training is null) fieldsNote = "the bundle has no readable report.json with training distributions: per-field PSI is skipped";
         foreach (var (field, importance, values) in _fields)
         {
             var reference = training?.GetValueOrDefault(field)?.Reference;

@@ -50,13 +50,19 @@ public static class MonitoringApi
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var served = models.Current;
-        var baseline = served is null ? null
-            : MonitoringBaseline.From(served.Bundle, cutoffs.For(served.Bundle), ReportWriter.TryRead(served.Bundle.Path));
+        var baseline = served is null ? null : MonitoringBaseline.From(served.Bundle, cutoffs.For(served.Bundle), TrainingReport(served.Bundle.Path));
         var builder = new MonitoringBuilder(baseline, options.Value.Thresholds);
         await foreach (var p in store.StreamPredictionsAsync(start, end, ct)) builder.Add(p);
         var outcomes = await store.GetScoredOutcomesAsync(start, end, ct);
         var unscored = await store.CountUnscoredOutcomesAsync(ct);
         return TypedResults.Ok(builder.Build(start, end, outcomes, unscored));
+    }
+
+    /// <summary>The bundle's report.json, or null when it has none or it cannot be read (field drift is then skipped, and the answer says so).</summary>
+    private static Report? TrainingReport(string bundleDir)
+    {
+        try { return ReportWriter.TryRead(bundleDir); }
+        catch (InvalidDataException) { return null; }
     }
 
     private static DateTime? Parse(string? value, string name, Dictionary<string, string[]> errors)
