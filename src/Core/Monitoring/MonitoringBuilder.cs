@@ -114,12 +114,13 @@ public sealed class MonitoringBuilder
         if (training is null) fieldsNote = "the bundle has no readable report.json with training distributions: per-field PSI is skipped";
         foreach (var (field, importance, values) in _fields)
         {
-            var reference = training?.GetValueOrDefault(field)?.Reference;
+            var profile = training?.GetValueOrDefault(field);
+            var reference = profile?.Reference;
             var type = _baseline.Schema.Find(field)?.Type ?? ColumnType.Categorical;
             double? fpsi = null;
             string? why = null;
             if (training is null) why = "no training distribution recorded";
-            else if (reference is null) why = $"report.json records no training distribution for {field}";
+            else if (reference is null) why = profile?.PsiNote ?? $"report.json records no training distribution for {field}";
             else if (values.Count < min) why = $"{values.Count} values; PSI needs at least {min}";
             else if ((fpsi = DataProfiler.PsiAgainst(reference, type, [.. values])) is null) why = "no present values to compare";
             else if (fpsi > _thresholds.PsiAlert)

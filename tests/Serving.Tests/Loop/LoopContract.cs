@@ -234,6 +234,47 @@ public sealed class SqliteLoopTests(ModelFixture fx) : LoopContract(fx)
     protected override string Provider => "Sqlite";
     protected override Task<string> CreateDatabaseAsync() => SqliteDatabases.Create();
     protected override Task DropDatabaseAsync(string connectionString) => SqliteDatabases.Drop(connectionString);
+
+    [Fact]
+    public async Task TopFieldsDriftAgainstTheTrainingDistributionOfTheBundlesReport()
+    {
+        // The shipped default model has a report.json with each field's training distribution (the fixture's bundles do not).
+        var registry = RepoPaths.TempDir("lp-loop-default");
+        var version = File.ReadAllText(RepoPaths.Repo("models", "champion")).Trim();
+        Directory.CreateDirectory(Path.Combine(registry, version));
+        foreach (var f in Directory.GetFiles(RepoPaths.Repo("models", version)))
+            File.Copy(f, Path.Combine(registry, version, Path.GetFileName(f)));
+        File.WriteAllText(Path.Combine(registry, "champion"), version + "\n");
+        var server = Server(registry: registry);
+        var leads = Fx.Leads.Take(80).Select((l, i) => ($"D-{i}", new Dictionary<string, string?>(l), false)).ToList();
+        await PredictBatch(server.Client(ServingFactory.ScorerKey), leads);
+        var logged = await LoggedAsync(80);
+
+        var drift = (await Monitoring(server.Client(ServingFactory.AnalystKey))).GetProperty("drift");
+        Assert.Equal(JsonValueKind.Null, drift.GetProperty("fieldsNote").ValueKind);
+        var fields = drift.GetProperty("fields").EnumerateArray().ToList();
+        Assert.Equal(5, fields.Count);
+        var bundle = Core.Bundles.ModelBundle.Load(Path.Combine(registry, version));
+        var report = Core.Reporting.ReportWriter.TryRead(Path.Combine(registry, version))!;
+        var expectedOrder = bundle.Manifest.Importance.OrderByDescending(i => i.AucDrop).Take(5).Select(i => i.Field);
+        Assert.Equal(expectedOrder, fields.Select(f => f.GetProperty("field").GetString()));
+        // Free text has no training distribution: the report's reason is passed on.
+        Assert.All(fields.Where(f => bundle.Schema.Find(f.GetProperty("field").GetString()!)!.Type == Core.Schema.ColumnType.Text),
+            f => Assert.Contains("free text", f.GetProperty("note").GetString()));
+        var compared = fields.First(f => f.GetProperty("psi").ValueKind == JsonValueKind.Number);
+        var first = compared.GetProperty("field").GetString()!;
+        var values = logged.Select(p =>
+        {
+            using var doc = JsonDocument.Parse(p.FeaturesJson);
+            var raw = doc.RootElement.TryGetProperty(first, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            return bundle.Schema.IsMissing(raw) ? null : raw;
+        }).ToArray();
+        var expected = Core.Reporting.DataProfiler.PsiAgainst(report.Profile.Fields.Single(f => f.Field == first).Reference!,
+            bundle.Schema.Find(first)!.Type, values);
+        Assert.NotNull(expected);
+        Assert.Equal(expected!.Value, compared.GetProperty("psi").GetDouble(), 12);
+        Assert.True(fields.Count(f => f.GetProperty("psi").ValueKind == JsonValueKind.Number) >= 3);
+    }
 }
 
 [Collection(ServingCollection.Name)]
