@@ -4,6 +4,8 @@ using LeadPropensity.Serving.Bench;
 using LeadPropensity.Serving.Extensions;
 using LeadPropensity.Serving.Health;
 using LeadPropensity.Serving.Models;
+using LeadPropensity.Serving.Monitoring;
+using LeadPropensity.Serving.Outcomes;
 using LeadPropensity.Serving.Predict;
 using LeadPropensity.Serving.State;
 
@@ -16,6 +18,7 @@ builder.AddApiKeyAuth();
 builder.AddRateLimits();
 builder.AddLeadScoring();
 builder.AddBands();
+builder.AddMonitoring();
 builder.AddOpenApiDocs();
 
 var app = builder.Build();
@@ -27,6 +30,8 @@ app.MapPredict();
 app.MapModel();
 app.MapBands();
 app.MapAdmin();
+app.MapOutcomes();
+app.MapMonitoring();
 app.MapBenchEcho();
 app.MapServingMetrics();
 app.MapOpenApiDocs();

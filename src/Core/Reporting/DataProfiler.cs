@@ -63,17 +63,24 @@ public static class DataProfiler
             var known = byField.GetValueOrDefault(data.Fields[f]);
             var r = known?.Reference;
             double? psi = null;
-            if (note is null && r is not null && Present(column) > 0)
-            {
-                if (type == ColumnType.Numeric && r.Edges is { } edges && Numbers(column) is { Length: > 0 } y)
-                    psi = Metrics.Psi(r.Shares, NumericShares(y, edges));
-                else if (type != ColumnType.Numeric && r.Levels is { } levels)
-                    psi = Metrics.Psi(r.Shares, LevelShares(column, levels, type));
-            }
+            if (note is null && r is not null) psi = PsiAgainst(r, type, column);
             fields.Add(new FieldProfile(data.Fields[f], Name(type), known?.MissingTrain, MissingShare(column), psi,
                 note ?? (psi is null ? (r is null ? "no training distribution recorded" : "no values to compare") : null), r));
         }
         return new DataProfile(train, Summarize(data), fields);
+    }
+
+    /// <summary>
+    /// PSI of fresh values of one field (null = missing) against its recorded training distribution, cut as training cut it;
+    /// null when there is nothing to compare (no present values, or a reference of the other kind).
+    /// </summary>
+    public static double? PsiAgainst(FieldReference reference, ColumnType type, string?[] column)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (Present(column) == 0) return null;
+        if (type == ColumnType.Numeric)
+            return reference.Edges is { } edges && Numbers(column) is { Length: > 0 } y ? Metrics.Psi(reference.Shares, NumericShares(y, edges)) : null;
+        return reference.Levels is { } levels ? Metrics.Psi(reference.Shares, LevelShares(column, levels, type)) : null;
     }
 
     public static PartProfile Summarize(LeadDataset d)

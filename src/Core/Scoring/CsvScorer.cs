@@ -24,7 +24,15 @@ public sealed record CsvScoringOptions
     public Func<string?[], bool>? Disqualified { get; init; }
     /// <summary>Called with the band of each scored row (for metrics).</summary>
     public Action<string>? OnScored { get; init; }
+    /// <summary>Called for each scored row with its id, answer and input values (for the prediction log); the arrays are the caller's to keep.</summary>
+    public Action<CsvScoredRow>? OnRow { get; init; }
 }
+
+/// <summary>
+/// One scored CSV row: the id (null when the CSV has no id column), the probability (null when the rules answered),
+/// score, band, and the input values by field name (<see cref="Fields"/> is shared by every row of a stream).
+/// </summary>
+public sealed record CsvScoredRow(string? LeadId, double? Probability, int Score, string Band, IReadOnlyList<string> Fields, string?[] Values);
 
 public sealed record CsvScoringResult(long Scored, long Skipped);
 
@@ -66,6 +74,7 @@ public static class CsvScorer
             var s = bundle.Score(x, values, options.Reasons ? 3 : 0);
             var band = cutoffs.Assign(s.Probability, options.Disqualified?.Invoke(values) ?? false);
             options.OnScored?.Invoke(band);
+            options.OnRow?.Invoke(new CsvScoredRow(idIdx >= 0 ? row.Values[idIdx] : null, s.Probability, s.Score, band, bundle.Fields, (string?[])values.Clone()));
             line.Clear();
             line.Append(idIdx >= 0 ? Escape(row.Values[idIdx]) : row.Line.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(s.Probability.ToString("0.######", CultureInfo.InvariantCulture)).Append(',')

@@ -34,9 +34,11 @@ public static class RulesCsvScorer
             }
             var r = rules.Evaluate(row.Set(csv.Values));
             options.OnScored?.Invoke(r.Band);
+            var score = (int)Math.Round(r.Score, MidpointRounding.AwayFromZero);
+            options.OnRow?.Invoke(new CsvScoredRow(idIdx >= 0 ? csv.Values[idIdx] : null, null, score, r.Band, reader.Headers, [.. csv.Values]));
             line.Clear();
             line.Append(idIdx >= 0 ? CsvScorer.Escape(csv.Values[idIdx]) : csv.Line.ToString(CultureInfo.InvariantCulture)).Append(",,")
-                .Append(((int)Math.Round(r.Score, MidpointRounding.AwayFromZero)).ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(score.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(CsvScorer.Escape(r.Band));
             if (options.Reasons)
                 line.Append(',').Append(CsvScorer.Escape(string.Join("; ", r.Matched.Where(m => m.Points > 0 || m.Disqualifies).Select(m => m.Rule))))

@@ -3,6 +3,7 @@ using LeadPropensity.Core.Csv;
 using LeadPropensity.Core.Modeling;
 using LeadPropensity.Core.Scoring;
 using LeadPropensity.Serving.Models;
+using LeadPropensity.Serving.Monitoring;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,7 +20,7 @@ public static class CsvBatch
         request.ContentType is { } t && (t.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) || t.StartsWith("application/csv", StringComparison.OrdinalIgnoreCase));
 
     public static Results<Ok<List<PredictResponse>>, ValidationProblem, ProblemHttpResult, CsvBatchResult> Start(
-        HttpRequest request, LeadScoringService scoring, ScoringEngine engine, bool reasons)
+        HttpRequest request, LeadScoringService scoring, ScoringEngine engine, bool reasons, PredictionLog log)
     {
         // The CSV readers are synchronous and the body has no size limit: it is streamed, never buffered.
         if (request.HttpContext.Features.Get<IHttpBodyControlFeature>() is { } body) body.AllowSynchronousIO = true;
@@ -36,12 +37,12 @@ public static class CsvBatch
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Column is null ? "body" : $"columns.{e.Column}"] = [e.Message] },
                 detail: "The CSV cannot be scored: its header must name every field the served model uses (see GET /model/schema).");
         }
-        return new CsvBatchResult(reader, served, scoring, reasons);
+        return new CsvBatchResult(reader, served, scoring, reasons, log);
     }
 }
 
 /// <summary>Streams the scored CSV as the response body.</summary>
-public sealed class CsvBatchResult(CsvTableReader reader, ServedModel? served, LeadScoringService scoring, bool reasons) : IResult
+public sealed class CsvBatchResult(CsvTableReader reader, ServedModel? served, LeadScoringService scoring, bool reasons, PredictionLog log) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -54,6 +55,7 @@ public sealed class CsvBatchResult(CsvTableReader reader, ServedModel? served, L
             Reasons = reasons, ErrorRows = true,
             Cutoffs = served is null ? null : scoring.Cutoffs.For(served.Bundle),
             OnScored = band => scoring.Metrics.Scored(band, source),
+            OnRow = row => log.Record(row, source, served?.Version),
             Disqualified = served is null ? null : Disqualifier(served),
         };
         await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 1 << 16);

@@ -1,6 +1,7 @@
 using LeadPropensity.Core.Scoring;
 using LeadPropensity.Serving.Auth;
 using LeadPropensity.Serving.Extensions;
+using LeadPropensity.Serving.Monitoring;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +33,7 @@ public static class PredictApi
     }
 
     public static async Task<Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult>> Predict(
-        HttpRequest request, LeadScoringService scoring, IOptions<PredictOptions> options, string? engine, CancellationToken ct)
+        HttpRequest request, LeadScoringService scoring, PredictionLog log, IOptions<PredictOptions> options, string? engine, CancellationToken ct)
     {
         if (!TryEngine(engine, out var chosen, out var engineError)) return engineError!;
         using var body = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, ct);
@@ -42,14 +43,15 @@ public static class PredictApi
         var lead = parsed.Leads[0];
         var a = scoring.Assess(scoring.Models.Current, lead.Features, chosen);
         if (!a.IsValid) return FieldProblems([(a, "")]);
+        log.Record(lead.LeadId, lead.Features, a.Result!);
         return TypedResults.Ok(PredictResponse.From(lead.LeadId, a.Result!));
     }
 
     public static async Task<Results<Ok<List<PredictResponse>>, ValidationProblem, ProblemHttpResult, CsvBatchResult>> Batch(
-        HttpRequest request, LeadScoringService scoring, IOptions<PredictOptions> options, string? engine, bool? reasons, CancellationToken ct)
+        HttpRequest request, LeadScoringService scoring, PredictionLog log, IOptions<PredictOptions> options, string? engine, bool? reasons, CancellationToken ct)
     {
         if (!TryEngine(engine, out var chosen, out var engineError)) return engineError!;
-        if (CsvBatch.IsCsv(request)) return CsvBatch.Start(request, scoring, chosen, reasons ?? false);
+        if (CsvBatch.IsCsv(request)) return CsvBatch.Start(request, scoring, chosen, reasons ?? false, log);
         var max = options.Value.MaxBatchBodyBytes;
         using var body = await RequestBody.ReadAsync(request, max, ct);
         if (body is null) return TooLarge(max, "Predict:MaxBatchBodyBytes");
@@ -58,6 +60,7 @@ public static class PredictApi
         var served = scoring.Models.Current;
         var assessed = parsed.Leads.Select(l => scoring.Assess(served, l.Features, chosen)).ToList();
         if (assessed.Any(a => !a.IsValid)) return FieldProblems(assessed.Select((a, i) => (a, $"[{i}].")));
+        for (var i = 0; i < assessed.Count; i++) log.Record(parsed.Leads[i].LeadId, parsed.Leads[i].Features, assessed[i].Result!);
         return TypedResults.Ok(assessed.Select((a, i) => PredictResponse.From(parsed.Leads[i].LeadId, a.Result!)).ToList());
     }
 

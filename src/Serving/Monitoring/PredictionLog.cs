@@ -1,0 +1,104 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.Channels;
+using LeadPropensity.Core.Scoring;
+using Prometheus;
+
+namespace LeadPropensity.Serving.Monitoring;
+
+/// <summary>PredictionLog: the bounded buffer between /predict and the store, and how the writer drains it.</summary>
+public sealed class PredictionLogOptions
+{
+    /// <summary>Predictions waiting for the store; when full, new ones are dropped (counted) rather than slowing a request.</summary>
+    [Range(1, 10_000_000)] public int Capacity { get; set; } = 100_000;
+    /// <summary>Most predictions written in one store transaction.</summary>
+    [Range(1, 100_000)] public int BatchSize { get; set; } = 1000;
+    /// <summary>Longest a prediction waits for its batch to fill before the writer sends what it has.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")] public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Store attempts after the first before a batch is given up (and counted as dropped).</summary>
+    [Range(0, 100)] public int Retries { get; set; } = 3;
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+}
+
+/// <summary>
+/// One answer waiting to be logged. Features stay as field names and raw values until the writer turns them into JSON,
+/// off the request path. <see cref="Probability"/> is null when the rules answered.
+/// </summary>
+public sealed record LoggedPrediction(
+    string? LeadId, DateTime At, string? ModelVersion, string Source, double? Probability, int Score, string Band,
+    IReadOnlyList<string> Fields, IReadOnlyList<string?> Values);
+
+/// <summary>
+/// The prediction log's front door: request handlers hand answers over with <see cref="TryWrite"/>, which never waits.
+/// A full buffer (or one closed for shutdown) drops the answer, counts it in
+/// <c>leadpropensity_prediction_log_dropped_total</c> and has the writer log how many were dropped.
+/// </summary>
+public sealed class PredictionLog
+{
+    public const string ReasonFull = "buffer_full", ReasonStore = "store_failed", ReasonClosed = "shutting_down";
+
+    private static readonly Counter DroppedTotal = Metrics.CreateCounter("leadpropensity_prediction_log_dropped_total",
+        "Predictions not logged: buffer full, store failing after retries, or arriving after shutdown began.", "reason");
+    private static readonly Counter WrittenTotal = Metrics.CreateCounter("leadpropensity_prediction_log_written_total",
+        "Predictions written to the state store's prediction log.");
+
+    private readonly Channel<LoggedPrediction> _channel;
+    private long _dropped, _written, _unreported;
+
+    public PredictionLog(Microsoft.Extensions.Options.IOptions<PredictionLogOptions> options) =>
+        _channel = Channel.CreateBounded<LoggedPrediction>(new BoundedChannelOptions(options.Value.Capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = false,
+        });
+
+    internal ChannelReader<LoggedPrediction> Reader => _channel.Reader;
+    /// <summary>Predictions this instance dropped, for any reason.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+    /// <summary>Predictions this instance wrote to the store.</summary>
+    public long Written => Interlocked.Read(ref _written);
+    /// <summary>Waiting in the buffer now.</summary>
+    public int Pending => _channel.Reader.Count;
+
+    /// <summary>Queues one answer of the JSON routes.</summary>
+    public void Record(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer) =>
+        TryWrite(new LoggedPrediction(leadId, DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band,
+            [.. features.Keys], [.. features.Values]));
+
+    /// <summary>Queues one row of a CSV batch.</summary>
+    public void Record(CsvScoredRow row, string source, string? modelVersion) =>
+        TryWrite(new LoggedPrediction(row.LeadId, DateTime.UtcNow, modelVersion, source, row.Probability, row.Score, row.Band, row.Fields, row.Values));
+
+    public bool TryWrite(LoggedPrediction prediction)
+    {
+        if (_channel.Writer.TryWrite(prediction)) return true;
+        // TryWrite fails on a full buffer or a completed (shutting down) one; both are counted, neither waits.
+        Drop(IsClosed ? ReasonClosed : ReasonFull, 1);
+        return false;
+    }
+
+    internal bool IsClosed => Volatile.Read(ref _closed);
+    private bool _closed;
+
+    /// <summary>No more answers are taken; the writer drains what is buffered and stops.</summary>
+    internal void Close()
+    {
+        Volatile.Write(ref _closed, true);
+        _channel.Writer.TryComplete();
+    }
+
+    /// <summary>Counts drops; <paramref name="logged"/> when the caller has already logged them itself.</summary>
+    internal void Drop(string reason, int count, bool logged = false)
+    {
+        DroppedTotal.WithLabels(reason).Inc(count);
+        Interlocked.Add(ref _dropped, count);
+        if (!logged) Interlocked.Add(ref _unreported, count);
+    }
+
+    internal void Wrote(int count)
+    {
+        WrittenTotal.Inc(count);
+        Interlocked.Add(ref _written, count);
+    }
+
+    /// <summary>Drops not yet written to the log (the writer reports them in one line instead of one per prediction).</summary>
+    internal long TakeUnreportedDrops() => Interlocked.Exchange(ref _unreported, 0);
+}

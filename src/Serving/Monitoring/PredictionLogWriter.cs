@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using LeadPropensity.Core.State;
+using Microsoft.Extensions.Options;
+
+namespace LeadPropensity.Serving.Monitoring;
+
+/// <summary>
+/// Drains the <see cref="PredictionLog"/> into <see cref="IStateStore.AppendPredictionsAsync"/> in batches (BatchSize, or
+/// whatever arrived within MaxWait). A failing store is retried, then the batch is counted as dropped. On shutdown the
+/// buffer is closed and everything in it is written before the service stops (the web server has stopped taking
+/// requests by then: it is started last and stopped first).
+/// </summary>
+public sealed class PredictionLogWriter(PredictionLog log, IStateStore store, IOptions<PredictionLogOptions> options, ILogger<PredictionLogWriter> logger)
+    : BackgroundService
+{
+    /// <summary>Rules answers carry no probability; the store needs a finite one, so they are logged with score / 100.</summary>
+    public static double StoredProbability(LoggedPrediction p) => p.Probability ?? p.Score / 100.0;
+
+    /// <summary>The id logged for a lead sent without one (it can count in volume and drift, never be joined to an outcome).</summary>
+    public const string NoLeadId = "(none)";
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        log.Close();
+        return base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var o = options.Value;
+        var reader = log.Reader;
+        var batch = new List<PredictionRecord>(Math.Min(o.BatchSize, 4096));
+        // Not cancelled by stoppingToken: after Close the reader ends once the buffer is empty, which is the flush.
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            var deadline = DateTime.UtcNow + o.MaxWait;
+            while (batch.Count < o.BatchSize)
+            {
+                if (reader.TryRead(out var p)) { batch.Add(ToRecord(p)); continue; }
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero) break;
+                using var wait = new CancellationTokenSource(left);
+                try { if (!await reader.WaitToReadAsync(wait.Token)) break; }
+                catch (OperationCanceledException) { break; }
+            }
+            await WriteAsync(batch, o);
+            ReportDrops();
+        }
+        ReportDrops();
+        logger.LogInformation("prediction log flushed and closed ({Written} written, {Dropped} dropped by this instance)", log.Written, log.Dropped);
+    }
+
+    private async Task WriteAsync(List<PredictionRecord> batch, PredictionLogOptions o)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await store.AppendPredictionsAsync(batch, CancellationToken.None);
+                log.Wrote(batch.Count);
+                return;
+            }
+            catch (Exception e) when (attempt < o.Retries)
+            {
+                logger.LogWarning(e, "prediction log: writing {Count} predictions failed (attempt {Attempt} of {Attempts}); retrying",
+                    batch.Count, attempt + 1, o.Retries + 1);
+                await Task.Delay(o.RetryDelay * (attempt + 1));
+            }
+            catch (Exception e)
+            {
+                log.Drop(PredictionLog.ReasonStore, batch.Count, logged: true);
+                logger.LogError(e, "prediction log: {Count} predictions dropped after {Attempts} failed attempts to write them", batch.Count, attempt + 1);
+                return;
+            }
+        }
+    }
+
+    private void ReportDrops()
+    {
+        var n = log.TakeUnreportedDrops();
+        if (n > 0)
+            logger.LogWarning("prediction log: {Count} predictions dropped (buffer full: PredictionLog:Capacity, or arriving during shutdown); " +
+                              "see leadpropensity_prediction_log_dropped_total", n);
+    }
+
+    internal static PredictionRecord ToRecord(LoggedPrediction p) =>
+        new(string.IsNullOrWhiteSpace(p.LeadId) ? NoLeadId : p.LeadId, p.At, p.ModelVersion, p.Source, StoredProbability(p), p.Score, p.Band,
+            FeaturesJson(p.Fields, p.Values));
+
+    /// <summary>The features as sent: every value a JSON string (raw text, as the schema-aware preparation read it), missing as null.</summary>
+    internal static string FeaturesJson(IReadOnlyList<string> fields, IReadOnlyList<string?> values)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            for (var i = 0; i < fields.Count; i++)
+            {
+                var v = i < values.Count ? values[i] : null;
+                if (v is null) w.WriteNull(fields[i]);
+                else w.WriteString(fields[i], v);
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
