@@ -9,8 +9,8 @@ namespace LeadPropensity.Serving.Tests.Loop;
 
 /// <summary>
 /// Two real service processes on loopback ports sharing one PostgreSQL database and one model registry, as N replicas
-/// behind a load balancer would: a promotion on one is served by both, and both log into the one store.
-/// (Band cutoffs across replicas are not asserted here: the band routes are on another branch.)
+/// behind a load balancer would: band cutoffs set on one are in force on the other, a promotion on one is served by
+/// both, and both log into the one store.
 /// </summary>
 [Collection(ServingCollection.Name)]
 public sealed class ReplicaTests(ModelFixture fx) : IAsyncLifetime
@@ -55,6 +55,26 @@ public sealed class ReplicaTests(ModelFixture fx) : IAsyncLifetime
         while ((rows = await store.GetPredictionsAsync()).Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.Equal(["REP-A", "REP-B"], rows.Select(r => r.LeadId).Order());
         Assert.All(rows, r => Assert.Equal(fx.V2, r.ModelVersion));
+    }
+
+    [Fact]
+    public async Task BandCutoffsSetOnOneReplicaAreInForceOnTheOtherWithinFiveSeconds()
+    {
+        var registry = fx.Registry(fx.V1, champion: fx.V1);
+        var (a, b) = (await StartAsync(registry), await StartAsync(registry));
+        var put = await a.PutAsJsonAsync("/bands", new { mql = 0.123, sql = 0.654, reason = "replica test" });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var clock = Stopwatch.StartNew();
+        double? sql = null;
+        while (clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            sql = (await b.GetFromJsonAsync<JsonElement>("/bands")).GetProperty("cutoffs").GetProperty("sql").GetDouble();
+            if (Math.Abs(sql.Value - 0.654) < 1e-9) break;
+            await Task.Delay(50);
+        }
+        Assert.Equal(0.654, sql!.Value, 9);
+        var history = await b.GetFromJsonAsync<JsonElement>("/bands/history");
+        Assert.Equal("replica test", history.EnumerateArray().First().GetProperty("reason").GetString());
     }
 
     private static async Task<string?> ServedVersion(HttpClient c) =>
