@@ -30,8 +30,9 @@ public sealed class TreeEnsembleModel : ScoringModel
         [JsonIgnore] internal double[]? NodeMean { get; set; }
     }
 
-    public required IReadOnlyList<Tree> Trees { get; init; }
+    public required IReadOnlyList<Tree> Trees { get => _trees; init => _trees = [.. value]; }
     public double Bias { get; init; }
+    private readonly Tree[] _trees = [];
     private double? _baseline;
 
     public override double Baseline => _baseline ??= Bias + Trees.Sum(t => t.Weight * Means(t)[0]);
@@ -39,11 +40,16 @@ public sealed class TreeEnsembleModel : ScoringModel
     public override double Raw(ReadOnlySpan<float> x)
     {
         var s = Bias;
-        foreach (var t in Trees)
+        // A plain array loop: the hot path of every prediction (an interface enumerator here cost measurably).
+        var trees = _trees;
+        for (var k = 0; k < trees.Length; k++)
         {
+            var t = trees[k];
+            var left = t.Left;
+            if (left.Length == 0) { s += t.Weight * t.Leaf[0]; continue; }
+            var (right, feature, threshold) = (t.Right, t.Feature, t.Threshold);
             var node = 0;
-            if (t.Left.Length == 0) { s += t.Weight * t.Leaf[0]; continue; }
-            while (node >= 0) node = x[t.Feature[node]] <= t.Threshold[node] ? t.Left[node] : t.Right[node];
+            while (node >= 0) node = x[feature[node]] <= threshold[node] ? left[node] : right[node];
             s += t.Weight * t.Leaf[~node];
         }
         return s;
@@ -71,7 +77,7 @@ public sealed class TreeEnsembleModel : ScoringModel
 
     public override void Contributions(ReadOnlySpan<float> x, Span<double> slots)
     {
-        foreach (var t in Trees)
+        foreach (var t in _trees)
         {
             if (t.Left.Length == 0) continue;
             var means = Means(t);
@@ -147,12 +153,17 @@ public sealed class BlendModel : ScoringModel
 
     public override void Contributions(ReadOnlySpan<float> x, Span<double> slots)
     {
-        var part = new double[slots.Length];
-        for (var i = 0; i < Parts.Count; i++)
+        var rented = System.Buffers.ArrayPool<double>.Shared.Rent(slots.Length);
+        try
         {
-            Array.Clear(part);
-            Parts[i].Contributions(x, part);
-            for (var j = 0; j < slots.Length; j++) slots[j] += Weights[i] * part[j];
+            var part = rented.AsSpan(0, slots.Length);
+            for (var i = 0; i < Parts.Count; i++)
+            {
+                part.Clear();
+                Parts[i].Contributions(x, part);
+                for (var j = 0; j < slots.Length; j++) slots[j] += Weights[i] * part[j];
+            }
         }
+        finally { System.Buffers.ArrayPool<double>.Shared.Return(rented); }
     }
 }
