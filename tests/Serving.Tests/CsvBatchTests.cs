@@ -13,11 +13,10 @@ public sealed class CsvBatchTests(ModelFixture fx)
     {
         var headers = leads[0].Keys.ToList();
         var sb = new StringBuilder(string.Join(",", headers)).Append('\n');
-        foreach (var l in leads) sb.Append(string.Join(",", headers.Select(h => Escape(l[h] ?? "")))).Append('\n');
+        foreach (var l in leads) sb.Append(string.Join(",", headers.Select(h => LeadPropensity.Core.Csv.CsvText.Escape(l[h] ?? "")))).Append('\n');
         return sb.ToString();
     }
 
-    private static string Escape(string v) => v.IndexOfAny([',', '"']) >= 0 ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
 
     private static async Task<(HttpResponseMessage R, List<string[]> Rows, IReadOnlyList<string> Headers)> Post(HttpClient c, string csv, string url = "/predict/batch")
     {

@@ -14,12 +14,7 @@ public sealed class CsvTable
         return -1;
     }
 
-    public int RequireColumn(string header, string role)
-    {
-        var i = IndexOf(header);
-        if (i < 0) throw new CsvFormatException($"the {role} column '{header}' is not in the data (columns: {string.Join(", ", Headers)})", 1, header);
-        return i;
-    }
+    public int RequireColumn(string header, string role) => CsvText.RequireColumn(Headers, header, role);
 
     public static CsvTable Load(string path, char? delimiter = null)
     {

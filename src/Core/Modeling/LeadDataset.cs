@@ -43,7 +43,7 @@ public sealed class LeadDataset
 
     public static LeadDataset Read(CsvTableReader reader, LeadSchema schema, bool strict, string source)
     {
-        int Require(string name, string role) => RowMapper.Require(reader.Headers, name, role, source);
+        int Require(string name, string role) => CsvText.RequireColumn(reader.Headers, name, role, source);
         var labelIdx = Require(schema.Label.Column, "label");
         var mapper = new RowMapper(schema, reader.Headers, source);
         var idIdx = schema.Id is null ? -1 : Require(schema.Id, "id");

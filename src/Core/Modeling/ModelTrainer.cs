@@ -73,6 +73,7 @@ public static class ModelTrainer
         var xTrain = Encode(plan, train);
         var xTest = Encode(plan, test);
         var yTrain = train.Labels;
+        var yTrainArray = yTrain.ToArray();
 
         var leaks = LeakGuard.Check(plan, xTrain, yTrain, train, o.LeakAuc);
         if (o.FailOnLeak && leaks.Count > 0)
@@ -112,8 +113,8 @@ public static class ModelTrainer
             {
                 var variant = c.Kind == TrainerKind.Logistic ? c : c with { Trees = counts[j] };
                 var platt = PlattCalibrator.Fit(oof[j], yTrain);
-                var loss = Metrics.LogLoss(oof[j].Select(platt.Probability).ToArray(), yTrain.ToArray());
-                results.Add(new CandidateResult(variant.Describe(), loss, Metrics.RocAuc(oof[j], yTrain.ToArray()),
+                var loss = Metrics.LogLoss(oof[j].Select(platt.Probability).ToArray(), yTrainArray);
+                results.Add(new CandidateResult(variant.Describe(), loss, Metrics.RocAuc(oof[j], yTrainArray),
                     j == counts.Length - 1 ? Math.Round(watch.Elapsed.TotalSeconds, 2) : 0));
                 oofs.Add((variant, oof[j], loss));
             }

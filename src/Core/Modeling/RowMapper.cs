@@ -14,13 +14,7 @@ public sealed class RowMapper
     {
         _schema = schema;
         Fields = fields ?? schema.FeatureColumns.Select(c => c.Name).ToArray();
-        _index = Fields.Select(f => Require(headers, f, "feature", source)).ToArray();
-    }
-
-    public static int Require(IReadOnlyList<string> headers, string name, string role, string source)
-    {
-        for (var i = 0; i < headers.Count; i++) if (headers[i] == name) return i;
-        throw new CsvFormatException($"{source}: the {role} column '{name}' is not in the data (columns: {string.Join(", ", headers)})", 1, name);
+        _index = Fields.Select(f => CsvText.RequireColumn(headers, f, "feature", source)).ToArray();
     }
 
     public string?[] Map(string[] raw)

@@ -15,8 +15,8 @@ public static class TruthCheck
         var truth = new Dictionary<string, double>(StringComparer.Ordinal);
         using (var r = CsvTableReader.Open(truthPath))
         {
-            var id = RowMapper.Require(r.Headers, r.Headers[0], "id", truthPath);
-            var p = RowMapper.Require(r.Headers, "true_probability", "truth", truthPath);
+            var id = CsvText.RequireColumn(r.Headers, r.Headers[0], "id", truthPath);
+            var p = CsvText.RequireColumn(r.Headers, "true_probability", "truth", truthPath);
             while (r.Read(out var row)) truth[row.Values[id]] = double.Parse(row.Values[p], CultureInfo.InvariantCulture);
         }
         var x = ModelTrainer.Encode(plan, data);

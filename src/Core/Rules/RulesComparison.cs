@@ -3,6 +3,7 @@ using LeadPropensity.Core.Bundles;
 using LeadPropensity.Core.Csv;
 using LeadPropensity.Core.Evaluation;
 using LeadPropensity.Core.Modeling;
+using LeadPropensity.Core.Scoring;
 using LeadPropensity.Core.Schema;
 
 namespace LeadPropensity.Core.Rules;
@@ -21,9 +22,9 @@ public static class RulesComparison
     public static RulesComparisonResult Evaluate(RuleSet rules, LeadSchema schema, string csvPath, ModelBundle? model = null, BandCutoffs? cutoffs = null)
     {
         using var reader = CsvTableReader.Open(csvPath);
-        var labelIdx = RowMapper.Require(reader.Headers, schema.Label.Column, "label", csvPath);
+        var labelIdx = CsvText.RequireColumn(reader.Headers, schema.Label.Column, "label", csvPath);
         var mapper = model is null ? null : new RowMapper(model.Schema, reader.Headers, csvPath, model.Fields);
-        cutoffs ??= model is null ? null : new BandCutoffs(model.Manifest.RecommendedCutoffs.Mql, model.Manifest.RecommendedCutoffs.Sql);
+        cutoffs ??= model is null ? null : LeadScorer.CutoffsOf(model);
         var y = new List<bool>(); var ruleScore = new List<double>(); var ruleBand = new List<string>();
         var modelP = new List<double>(); var modelBand = new List<string>();
         var x = model is null ? [] : new float[model.Plan.Width];

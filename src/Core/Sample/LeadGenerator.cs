@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LeadPropensity.Core.Csv;
 
 namespace LeadPropensity.Core.Sample;
 
@@ -173,7 +174,7 @@ public sealed class LeadGenerator(int seed)
         truth?.Write("lead_id,true_probability\n");
         foreach (var lead in Generate(rows))
         {
-            data.Write(string.Join(',', lead.Fields.Select(Quote)) + "\n");
+            data.Write(string.Join(',', lead.Fields.Select(CsvText.Escape)) + "\n");
             truth?.Write($"{lead.Fields[0]},{lead.TrueProbability.ToString("0.000000", CultureInfo.InvariantCulture)}\n");
         }
     }
@@ -184,9 +185,6 @@ public sealed class LeadGenerator(int seed)
         if (dir is not null) Directory.CreateDirectory(dir);
         return new StreamWriter(path, false, new UTF8Encoding(false));
     }
-
-    private static string Quote(string v) =>
-        v.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
 
     private static string Missing(Random rng, double share, string value, bool placeholder = false)
     {

@@ -47,8 +47,8 @@ public static class CsvScorer
         var schema = bundle.Schema;
         var mapper = new RowMapper(schema, reader.Headers, source, bundle.Fields);
         var idIdx = schema.Id is null ? -1 : reader.IndexOf(schema.Id);
-        var cutoffs = options.Cutoffs ?? new BandCutoffs(bundle.Manifest.RecommendedCutoffs.Mql, bundle.Manifest.RecommendedCutoffs.Sql);
-        var header = new StringBuilder(idIdx >= 0 ? Escape(schema.Id!) : "line");
+        var cutoffs = options.Cutoffs ?? LeadScorer.CutoffsOf(bundle);
+        var header = new StringBuilder(idIdx >= 0 ? CsvText.Escape(schema.Id!) : "line");
         header.Append(",probability,score,band");
         if (options.Reasons) header.Append(",reasons_up,reasons_down");
         if (options.ErrorRows) header.Append(",error");
@@ -76,13 +76,13 @@ public static class CsvScorer
             options.OnScored?.Invoke(band);
             options.OnRow?.Invoke(new CsvScoredRow(idIdx >= 0 ? row.Values[idIdx] : null, s.Probability, s.Score, band, bundle.Fields, (string?[])values.Clone()));
             line.Clear();
-            line.Append(idIdx >= 0 ? Escape(row.Values[idIdx]) : row.Line.ToString(CultureInfo.InvariantCulture)).Append(',')
+            line.Append(idIdx >= 0 ? CsvText.Escape(row.Values[idIdx]) : row.Line.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(s.Probability.ToString("0.######", CultureInfo.InvariantCulture)).Append(',')
                 .Append(s.Score.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(Escape(band));
+                .Append(CsvText.Escape(band));
             if (options.Reasons)
-                line.Append(',').Append(Escape(string.Join("; ", s.Up.Select(r => r.Field))))
-                    .Append(',').Append(Escape(string.Join("; ", s.Down.Select(r => r.Field))));
+                line.Append(',').Append(CsvText.Escape(string.Join("; ", s.Up.Select(r => r.Field))))
+                    .Append(',').Append(CsvText.Escape(string.Join("; ", s.Down.Select(r => r.Field))));
             if (options.ErrorRows) line.Append(',');
             output.Write(line.Append('\n'));
             scored++;
@@ -100,8 +100,5 @@ public static class CsvScorer
 
     /// <summary>A row standing for an input row that could not be scored: empty scores, band <c>error</c>, the message.</summary>
     public static void WriteErrorRow(TextWriter output, string id, string message, bool reasons) =>
-        output.Write($"{Escape(id)},,,error{(reasons ? ",," : "")},{Escape(message)}\n");
-
-    public static string Escape(string v) =>
-        v.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
+        output.Write($"{CsvText.Escape(id)},,,error{(reasons ? ",," : "")},{CsvText.Escape(message)}\n");
 }

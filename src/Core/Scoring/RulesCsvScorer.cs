@@ -14,7 +14,7 @@ public static class RulesCsvScorer
     public static CsvScoringResult Score(RuleSet rules, CsvTableReader reader, TextWriter output, CsvScoringOptions options, string? idColumn = null)
     {
         var idIdx = idColumn is null ? -1 : reader.IndexOf(idColumn);
-        var header = new StringBuilder(idIdx >= 0 ? CsvScorer.Escape(idColumn!) : "line").Append(",probability,score,band");
+        var header = new StringBuilder(idIdx >= 0 ? CsvText.Escape(idColumn!) : "line").Append(",probability,score,band");
         if (options.Reasons) header.Append(",reasons_up,reasons_down");
         if (options.ErrorRows) header.Append(",error");
         output.Write(header.Append('\n'));
@@ -37,12 +37,12 @@ public static class RulesCsvScorer
             var score = (int)Math.Round(r.Score, MidpointRounding.AwayFromZero);
             options.OnRow?.Invoke(new CsvScoredRow(idIdx >= 0 ? csv.Values[idIdx] : null, null, score, r.Band, reader.Headers, [.. csv.Values]));
             line.Clear();
-            line.Append(idIdx >= 0 ? CsvScorer.Escape(csv.Values[idIdx]) : csv.Line.ToString(CultureInfo.InvariantCulture)).Append(",,")
+            line.Append(idIdx >= 0 ? CsvText.Escape(csv.Values[idIdx]) : csv.Line.ToString(CultureInfo.InvariantCulture)).Append(",,")
                 .Append(score.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(CsvScorer.Escape(r.Band));
+                .Append(CsvText.Escape(r.Band));
             if (options.Reasons)
-                line.Append(',').Append(CsvScorer.Escape(string.Join("; ", r.Matched.Where(m => m.Points > 0 || m.Disqualifies).Select(m => m.Rule))))
-                    .Append(',').Append(CsvScorer.Escape(string.Join("; ", r.Matched.Where(m => m.Points < 0).Select(m => m.Rule))));
+                line.Append(',').Append(CsvText.Escape(string.Join("; ", r.Matched.Where(m => m.Points > 0 || m.Disqualifies).Select(m => m.Rule))))
+                    .Append(',').Append(CsvText.Escape(string.Join("; ", r.Matched.Where(m => m.Points < 0).Select(m => m.Rule))));
             if (options.ErrorRows) line.Append(',');
             output.Write(line.Append('\n'));
             scored++;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using LeadPropensity.Core.Scoring;
+using LeadPropensity.Core.Csv;
 
 namespace LeadPropensity.Core.State;
 
@@ -27,7 +27,7 @@ public static class TrainingExport
                 if (!Reserved.Contains(key) && seen.Add(key)) columns.Add(key);
 
         var index = columns.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
-        await writer.WriteLineAsync(string.Join(',', Reserved[..2].Concat(columns).Append(LabelColumn).Select(CsvScorer.Escape)));
+        await writer.WriteLineAsync(string.Join(',', Reserved[..2].Concat(columns).Append(LabelColumn).Select(CsvText.Escape)));
         int rows = 0, won = 0;
         var values = new string[columns.Count];
         var line = new StringBuilder();
@@ -37,9 +37,9 @@ public static class TrainingExport
             using (var doc = JsonDocument.Parse(row.FeaturesJson))
                 foreach (var p in doc.RootElement.EnumerateObject())
                     if (index.TryGetValue(p.Name, out var i)) values[i] = Text(p.Value);
-            line.Clear().Append(CsvScorer.Escape(row.LeadId)).Append(',')
+            line.Clear().Append(CsvText.Escape(row.LeadId)).Append(',')
                 .Append(row.ScoredAt.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
-            foreach (var v in values) line.Append(',').Append(CsvScorer.Escape(v));
+            foreach (var v in values) line.Append(',').Append(CsvText.Escape(v));
             line.Append(',').Append(row.Won ? "won" : "lost");
             await writer.WriteLineAsync(line, ct);
             rows++;

@@ -96,12 +96,11 @@ public abstract class StoreBackedTests(ModelFixture fx) : IAsyncLifetime
     {
         using var reader = CsvTableReader.Open(RepoPaths.Repo("data", "sample", "leads.csv"));
         var keep = reader.Headers.Select((h, i) => (h, i)).Where(x => x.h is not ("outcome" or "closed_reason")).ToList();
-        var lines = new List<string> { string.Join(',', keep.Select(x => CsvEscape(x.h))) };
-        foreach (var row in reader.ReadAll().Take(rows)) lines.Add(string.Join(',', keep.Select(x => CsvEscape(row.Values[x.i]))));
+        var lines = new List<string> { string.Join(',', keep.Select(x => LeadPropensity.Core.Csv.CsvText.Escape(x.h))) };
+        foreach (var row in reader.ReadAll().Take(rows)) lines.Add(string.Join(',', keep.Select(x => LeadPropensity.Core.Csv.CsvText.Escape(row.Values[x.i]))));
         return string.Join('\n', lines) + "\n";
     }
 
-    private static string CsvEscape(string v) => v.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
 }
 
 /// <summary>Runs a store-backed test class on SQLite.</summary>
