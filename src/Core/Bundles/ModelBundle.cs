@@ -59,21 +59,31 @@ public sealed class ModelBundle
     /// <summary>Scores encoded features; with <paramref name="reasons"/> &gt; 0 also the top fields raising and lowering it.</summary>
     public LeadScore Score(ReadOnlySpan<float> x, ReadOnlySpan<string?> values, int reasons = 0)
     {
-        var raw = Artifact.Model.Raw(x);
-        var p = Artifact.Calibrator.Probability(raw);
-        if (reasons <= 0) return new LeadScore(p, ToScore(p), raw, [], []);
-        var (up, down) = Explain(x, values, raw, p, reasons);
-        return new LeadScore(p, ToScore(p), raw, up, down);
+        if (reasons <= 0)
+        {
+            var r = Artifact.Model.Raw(x);
+            var q = Artifact.Calibrator.Probability(r);
+            return new LeadScore(q, ToScore(q), r, [], []);
+        }
+        var slots = System.Buffers.ArrayPool<double>.Shared.Rent(Plan.Width);
+        try
+        {
+            var own = slots.AsSpan(0, Plan.Width);
+            own.Clear();
+            var raw = Artifact.Model.RawAndContributions(x, own);
+            var p = Artifact.Calibrator.Probability(raw);
+            var (up, down) = Explain(own, values, raw, p, reasons);
+            return new LeadScore(p, ToScore(p), raw, up, down);
+        }
+        finally { System.Buffers.ArrayPool<double>.Shared.Return(slots); }
     }
 
     /// <summary>
     /// Per business field: its raw-score contribution (slots summed back to the field), expressed as the change in
     /// probability were that contribution removed.
     /// </summary>
-    private (List<Reason> Up, List<Reason> Down) Explain(ReadOnlySpan<float> x, ReadOnlySpan<string?> values, double raw, double p, int k)
+    private (List<Reason> Up, List<Reason> Down) Explain(ReadOnlySpan<double> slots, ReadOnlySpan<string?> values, double raw, double p, int k)
     {
-        var slots = new double[Plan.Width];
-        Artifact.Model.Contributions(x, slots);
         var offsets = Plan.SharedOffsets;
         var n = Plan.Encoders.Count;
         Span<double> effects = n <= 256 ? stackalloc double[n] : new double[n];

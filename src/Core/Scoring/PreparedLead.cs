@@ -27,28 +27,25 @@ public sealed record PreparedLead(
         var schema = bundle.Schema;
         var names = bundle.Fields;
         var values = new string?[names.Count];
-        var matched = new HashSet<string>(StringComparer.Ordinal);
-        var missing = new List<string>();
+        List<string>? missing = null;
         for (var i = 0; i < names.Count; i++)
         {
-            string? raw;
-            if (!fields.TryGetValue(names[i], out raw))
+            if (!fields.TryGetValue(names[i], out var raw))
             {
-                var key = fields.Keys.FirstOrDefault(k => string.Equals(k, names[i], StringComparison.OrdinalIgnoreCase));
-                raw = key is null ? null : fields[key];
-                if (key is not null) matched.Add(key);
+                foreach (var (k, v) in fields)
+                    if (string.Equals(k, names[i], StringComparison.OrdinalIgnoreCase)) { raw = v; break; }
             }
-            else matched.Add(names[i]);
             values[i] = schema.IsMissing(raw) ? null : raw!.Trim();
-            if (values[i] is null) missing.Add(names[i]);
+            if (values[i] is null) (missing ??= []).Add(names[i]);
         }
+        // Every model field is a schema column, so "unknown" is simply "not a schema column" (ignoring case).
         var known = bundle.KnownColumns;
-        var unknown = new List<string>();
+        List<string>? unknown = null;
         foreach (var k in fields.Keys)
-            if (!matched.Contains(k) && !known.Contains(k)) unknown.Add(k);
+            if (!known.Contains(k)) (unknown ??= []).Add(k);
         var x = new float[bundle.Plan.Width];
         var problems = new List<FieldProblem>();
         bundle.Plan.Encode(values, x, problems);
-        return new PreparedLead(values, x, problems, missing, unknown);
+        return new PreparedLead(values, x, problems, missing ?? (IReadOnlyList<string>)[], unknown ?? (IReadOnlyList<string>)[]);
     }
 }

@@ -80,11 +80,16 @@ internal static class StateDb
     private static bool IsJsonObject(string? json)
     {
         if (string.IsNullOrWhiteSpace(json)) return false;
+        // A forward-only read (no document built): this runs for every logged prediction.
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
         try
         {
-            using var doc = JsonDocument.Parse(json);
-            return doc.RootElement.ValueKind == JsonValueKind.Object;
+            var reader = new Utf8JsonReader(bytes.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(json, bytes)));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read()) { }
+            return true;
         }
         catch (JsonException) { return false; }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(bytes); }
     }
 }

@@ -25,7 +25,7 @@ public sealed class PredictionLogOptions
 /// </summary>
 public sealed record LoggedPrediction(
     string? LeadId, DateTime At, string? ModelVersion, string Source, double? Probability, int Score, string Band,
-    IReadOnlyList<string> Fields, IReadOnlyList<string?> Values);
+    IEnumerable<KeyValuePair<string, string?>> Features);
 
 /// <summary>
 /// The prediction log's front door: request handlers hand answers over with <see cref="TryWrite"/>, which never waits.
@@ -60,12 +60,13 @@ public sealed class PredictionLog
 
     /// <summary>Queues one answer of the JSON routes.</summary>
     public void Record(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer) =>
-        TryWrite(new LoggedPrediction(leadId, DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band,
-            [.. features.Keys], [.. features.Values]));
+        // The request's own dictionary, not a copy: nothing changes it after parsing.
+        TryWrite(new LoggedPrediction(leadId, DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band, features));
 
     /// <summary>Queues one row of a CSV batch.</summary>
     public void Record(CsvScoredRow row, string source, string? modelVersion) =>
-        TryWrite(new LoggedPrediction(row.LeadId, DateTime.UtcNow, modelVersion, source, row.Probability, row.Score, row.Band, row.Fields, row.Values));
+        TryWrite(new LoggedPrediction(row.LeadId, DateTime.UtcNow, modelVersion, source, row.Probability, row.Score, row.Band,
+            row.Fields.Zip(row.Values, KeyValuePair.Create)));
 
     public bool TryWrite(LoggedPrediction prediction)
     {

@@ -21,6 +21,9 @@ public sealed class PredictionLogWriter(PredictionLog log, IStateStore store, IO
     /// <summary>The id logged for a lead sent without one (it can count in volume and drift, never be joined to an outcome).</summary>
     public const string NoLeadId = "(none)";
 
+    /// <summary>How often a partly filled batch looks for more predictions before MaxWait sends it.</summary>
+    internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
     public override Task StopAsync(CancellationToken cancellationToken)
     {
         log.Close();
@@ -38,14 +41,15 @@ public sealed class PredictionLogWriter(PredictionLog log, IStateStore store, IO
         {
             batch.Clear();
             var deadline = DateTime.UtcNow + o.MaxWait;
-            while (batch.Count < o.BatchSize)
+            while (true)
             {
-                if (reader.TryRead(out var p)) { batch.Add(ToRecord(p)); continue; }
+                while (batch.Count < o.BatchSize && reader.TryRead(out var p)) batch.Add(ToRecord(p));
+                if (batch.Count >= o.BatchSize || reader.Completion.IsCompleted) break;
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero) break;
-                using var wait = new CancellationTokenSource(left);
-                try { if (!await reader.WaitToReadAsync(wait.Token)) break; }
-                catch (OperationCanceledException) { break; }
+                // Poll rather than wait for each prediction: under load a per-item wake-up (a thread-pool hop and a
+                // context switch for every answer) cost more CPU than writing the answers did.
+                await Task.Delay(left < PollInterval ? left : PollInterval);
             }
             await WriteAsync(batch, o);
             ReportDrops();
@@ -89,20 +93,19 @@ public sealed class PredictionLogWriter(PredictionLog log, IStateStore store, IO
 
     internal static PredictionRecord ToRecord(LoggedPrediction p) =>
         new(string.IsNullOrWhiteSpace(p.LeadId) ? NoLeadId : p.LeadId, p.At, p.ModelVersion, p.Source, StoredProbability(p), p.Score, p.Band,
-            FeaturesJson(p.Fields, p.Values));
+            FeaturesJson(p.Features));
 
     /// <summary>The features as sent: every value a JSON string (raw text, as the schema-aware preparation read it), missing as null.</summary>
-    internal static string FeaturesJson(IReadOnlyList<string> fields, IReadOnlyList<string?> values)
+    internal static string FeaturesJson(IEnumerable<KeyValuePair<string, string?>> features)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        var buffer = new ArrayBufferWriter<byte>(1024);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            for (var i = 0; i < fields.Count; i++)
+            foreach (var (field, value) in features)
             {
-                var v = i < values.Count ? values[i] : null;
-                if (v is null) w.WriteNull(fields[i]);
-                else w.WriteString(fields[i], v);
+                if (value is null) w.WriteNull(field);
+                else w.WriteString(field, value);
             }
             w.WriteEndObject();
         }

@@ -32,7 +32,7 @@ public static class PredictApi
         return group;
     }
 
-    public static async Task<Results<Ok<PredictResponse>, ValidationProblem, ProblemHttpResult>> Predict(
+    public static async Task<Results<JsonBody<PredictResponse>, ValidationProblem, ProblemHttpResult>> Predict(
         HttpRequest request, LeadScoringService scoring, PredictionLog log, IOptions<PredictOptions> options, string? engine, CancellationToken ct)
     {
         if (!TryEngine(engine, out var chosen, out var engineError)) return engineError!;
@@ -44,7 +44,7 @@ public static class PredictApi
         var a = scoring.Assess(scoring.Models.Current, lead.Features, chosen);
         if (!a.IsValid) return FieldProblems([(a, "")]);
         log.Record(lead.LeadId, lead.Features, a.Result!);
-        return TypedResults.Ok(PredictResponse.From(lead.LeadId, a.Result!));
+        return new JsonBody<PredictResponse>(PredictResponse.From(lead.LeadId, a.Result!), ServingJsonContext.Default.PredictResponse);
     }
 
     public static async Task<Results<Ok<List<PredictResponse>>, ValidationProblem, ProblemHttpResult, CsvBatchResult>> Batch(
