@@ -20,6 +20,7 @@ public static class ServingExtensions
     {
         var s = builder.Services;
         s.AddProblemDetails();
+        s.AddExceptionHandler<ClientErrorHandler>();
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServingJsonContext.Default));
         s.AddOptions<ModelsOptions>().BindConfiguration("Models").ValidateDataAnnotations().ValidateOnStart();
         s.AddOptions<RulesOptions>().BindConfiguration("Rules").ValidateDataAnnotations().ValidateOnStart();
