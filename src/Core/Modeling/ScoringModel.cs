@@ -49,57 +49,110 @@ public sealed class TreeEnsembleModel : ScoringModel
 
     public override double Raw(ReadOnlySpan<float> x)
     {
-        var (nodes, roots, leaves) = Compiled;
+        var f = Compiled;
+        var (nodes, roots, value) = (f.Nodes, f.Roots, f.Value);
         var s = Bias;
-        for (var k = 0; k < roots.Length; k++)
+        var k = 0;
+        // Four trees walked in lockstep, without branches: four independent chains of loads keep the CPU busy where one
+        // tree's walk would wait on each load, and no split can be mispredicted. A tree that reached its leaf stays there.
+        for (; k + Lanes <= roots.Length; k += Lanes)
         {
-            var node = roots[k];
-            while (node >= 0)
+            int a = roots[k], b = roots[k + 1], c = roots[k + 2], d = roots[k + 3];
+            for (var step = f.GroupDepth[k / Lanes]; step > 0; step--)
             {
-                ref readonly var n = ref nodes[node];
-                node = x[n.Feature] <= n.Threshold ? n.Left : n.Right;
+                ref readonly var na = ref nodes[a];
+                ref readonly var nb = ref nodes[b];
+                ref readonly var nc = ref nodes[c];
+                ref readonly var nd = ref nodes[d];
+                a = na.Child[GoesRight(x[na.Feature], na.Threshold)];
+                b = nb.Child[GoesRight(x[nb.Feature], nb.Threshold)];
+                c = nc.Child[GoesRight(x[nc.Feature], nc.Threshold)];
+                d = nd.Child[GoesRight(x[nd.Feature], nd.Threshold)];
             }
-            s += leaves[~node];
+            // Added in tree order, as ML.NET does: the same bits as walking the trees one by one.
+            s += value[a]; s += value[b]; s += value[c]; s += value[d];
+        }
+        for (; k < roots.Length; k++)
+        {
+            var a = roots[k];
+            for (var step = f.Depth[k]; step > 0; step--)
+            {
+                ref readonly var na = ref nodes[a];
+                a = na.Child[GoesRight(x[na.Feature], na.Threshold)];
+            }
+            s += value[a];
         }
         return s;
     }
 
+    private const int Lanes = 4;
+
     /// <summary>
-    /// Every tree's internal nodes in one array of small structs (one cache line holds a node's split, children and both
-    /// path contributions), leaves pre-multiplied by the tree weight: the scoring hot path. Built once from
-    /// <see cref="Trees"/>; gives the same bits as walking the trees themselves.
+    /// Every tree's nodes, leaves included, in one array of small structs (a node's split, children and both path
+    /// contributions in half a cache line); a leaf is a node whose children are itself. Leaves carry their value already
+    /// multiplied by the tree weight. Built once from <see cref="Trees"/>; scores to the same bits as the trees.
     /// </summary>
-    private (FlatNode[] Nodes, int[] Roots, double[] Leaves) Compiled => _compiled ??= Compile();
-    private (FlatNode[] Nodes, int[] Roots, double[] Leaves)? _compiled;
+    private FlatTrees Compiled => _compiled ??= Compile();
+    private FlatTrees? _compiled;
+
+    private sealed record FlatTrees(FlatNode[] Nodes, int[] Roots, double[] Value, int[] Depth, int[] GroupDepth);
 
     private readonly struct FlatNode(int feature, float threshold, int left, int right, double deltaLeft, double deltaRight)
     {
-        public readonly int Feature = feature, Left = left, Right = right;
+        public readonly int Feature = feature;
         public readonly float Threshold = threshold;
-        /// <summary>What taking that branch adds to the split feature's contribution (weight × change of subtree mean).</summary>
-        public readonly double DeltaLeft = deltaLeft, DeltaRight = deltaRight;
+        /// <summary>Left then right child, indexed by <see cref="GoesRight"/>.</summary>
+        public readonly Pair<int> Child = new(left, right);
+        /// <summary>What taking each branch adds to the split feature's contribution (weight × change of subtree mean).</summary>
+        public readonly Pair<double> Delta = new(deltaLeft, deltaRight);
     }
 
-    private (FlatNode[], int[], double[]) Compile()
+    [System.Runtime.CompilerServices.InlineArray(2)]
+    private struct Pair<T> where T : struct
+    {
+        private T _first;
+        public Pair(T left, T right) { this[0] = left; this[1] = right; }
+    }
+
+    /// <summary>0 to go left, 1 to go right, without a branch. Only <c>x &lt;= threshold</c> goes left (NaN goes right), as in ML.NET.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int GoesRight(float x, float threshold) => System.Runtime.CompilerServices.Unsafe.BitCast<bool, byte>(!(x <= threshold));
+
+    private FlatTrees Compile()
     {
         var nodes = new List<FlatNode>();
-        var leaves = new List<double>();
+        var value = new List<double>();
         var roots = new int[_trees.Length];
+        var depth = new int[_trees.Length];
         for (var k = 0; k < _trees.Length; k++)
         {
             var t = _trees[k];
-            var (nodeBase, leafBase) = (nodes.Count, leaves.Count);
-            foreach (var v in t.Leaf) leaves.Add(t.Weight * v);
-            if (t.Left.Length == 0) { roots[k] = ~leafBase; continue; }
             var means = Means(t);
-            int Global(int child) => child >= 0 ? nodeBase + child : ~(leafBase + ~child);
+            var internals = t.Left.Length;
+            var nodeBase = nodes.Count;
+            // Internal node i is nodeBase + i, leaf j is nodeBase + internals + j.
+            int Global(int child) => child >= 0 ? nodeBase + child : nodeBase + internals + ~child;
             double Mean(int child) => child >= 0 ? means[child] : t.Leaf[~child];
-            for (var i = 0; i < t.Left.Length; i++)
+            for (var i = 0; i < internals; i++)
+            {
                 nodes.Add(new FlatNode(t.Feature[i], t.Threshold[i], Global(t.Left[i]), Global(t.Right[i]),
                     t.Weight * (Mean(t.Left[i]) - means[i]), t.Weight * (Mean(t.Right[i]) - means[i])));
+                value.Add(0);
+            }
+            for (var j = 0; j < t.Leaf.Length; j++)
+            {
+                var self = nodes.Count;
+                // Every x (NaN too) leads from a leaf back to itself, adding nothing to any contribution.
+                nodes.Add(new FlatNode(0, float.PositiveInfinity, self, self, 0, 0));
+                value.Add(t.Weight * t.Leaf[j]);
+            }
             roots[k] = nodeBase;
+            int Depth(int node) => node < 0 ? 0 : 1 + Math.Max(Depth(t.Left[node]), Depth(t.Right[node]));
+            depth[k] = internals == 0 ? 0 : Depth(0);
         }
-        return ([.. nodes], roots, [.. leaves]);
+        var groups = new int[_trees.Length / Lanes];
+        for (var g = 0; g < groups.Length; g++) groups[g] = depth.Skip(g * Lanes).Take(Lanes).Max();
+        return new FlatTrees([.. nodes], roots, [.. value], depth, groups);
     }
 
     /// <summary>The raw score using only the first <c>counts[i]</c> trees, for each i (counts ascending): early stopping without refitting.</summary>
@@ -124,21 +177,43 @@ public sealed class TreeEnsembleModel : ScoringModel
 
     public override void Contributions(ReadOnlySpan<float> x, Span<double> slots) => RawAndContributions(x, slots);
 
-    /// <summary>Each tree walked once: the leaf adds to the raw score (in <see cref="Raw"/>'s order), each step on the path to its slot.</summary>
+    /// <summary>Like <see cref="Raw"/> (four trees in lockstep), adding each step's path contribution to its split feature's slot.</summary>
     public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots)
     {
-        var (nodes, roots, leaves) = Compiled;
+        var f = Compiled;
+        var (nodes, roots, value) = (f.Nodes, f.Roots, f.Value);
         var s = Bias;
-        for (var k = 0; k < roots.Length; k++)
+        var k = 0;
+        for (; k + Lanes <= roots.Length; k += Lanes)
         {
-            var node = roots[k];
-            while (node >= 0)
+            int a = roots[k], b = roots[k + 1], c = roots[k + 2], d = roots[k + 3];
+            for (var step = f.GroupDepth[k / Lanes]; step > 0; step--)
             {
-                ref readonly var n = ref nodes[node];
-                if (x[n.Feature] <= n.Threshold) { slots[n.Feature] += n.DeltaLeft; node = n.Left; }
-                else { slots[n.Feature] += n.DeltaRight; node = n.Right; }
+                ref readonly var na = ref nodes[a];
+                ref readonly var nb = ref nodes[b];
+                ref readonly var nc = ref nodes[c];
+                ref readonly var nd = ref nodes[d];
+                int ga = GoesRight(x[na.Feature], na.Threshold), gb = GoesRight(x[nb.Feature], nb.Threshold),
+                    gc = GoesRight(x[nc.Feature], nc.Threshold), gd = GoesRight(x[nd.Feature], nd.Threshold);
+                slots[na.Feature] += na.Delta[ga];
+                slots[nb.Feature] += nb.Delta[gb];
+                slots[nc.Feature] += nc.Delta[gc];
+                slots[nd.Feature] += nd.Delta[gd];
+                (a, b, c, d) = (na.Child[ga], nb.Child[gb], nc.Child[gc], nd.Child[gd]);
             }
-            s += leaves[~node];
+            s += value[a]; s += value[b]; s += value[c]; s += value[d];
+        }
+        for (; k < roots.Length; k++)
+        {
+            var a = roots[k];
+            for (var step = f.Depth[k]; step > 0; step--)
+            {
+                ref readonly var na = ref nodes[a];
+                var ga = GoesRight(x[na.Feature], na.Threshold);
+                slots[na.Feature] += na.Delta[ga];
+                a = na.Child[ga];
+            }
+            s += value[a];
         }
         return s;
     }

@@ -93,22 +93,27 @@ public sealed class PredictionLogWriter(PredictionLog log, IStateStore store, IO
 
     internal static PredictionRecord ToRecord(LoggedPrediction p) =>
         new(string.IsNullOrWhiteSpace(p.LeadId) ? NoLeadId : p.LeadId, p.At, p.ModelVersion, p.Source, StoredProbability(p), p.Score, p.Band,
-            FeaturesJson(p.Features));
+            p.FeaturesUtf8 is { } json ? Encoding.UTF8.GetString(json) : Encoding.UTF8.GetString(FeaturesUtf8(p.Features ?? [])));
 
     /// <summary>The features as sent: every value a JSON string (raw text, as the schema-aware preparation read it), missing as null.</summary>
-    internal static string FeaturesJson(IEnumerable<KeyValuePair<string, string?>> features)
+    internal static byte[] FeaturesUtf8(IEnumerable<KeyValuePair<string, string?>> features)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
+        // One scratch buffer and writer per thread: only the exact-size result is allocated.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer);
+        w.Reset(buffer);
+        w.WriteStartObject();
+        foreach (var (field, value) in features)
         {
-            w.WriteStartObject();
-            foreach (var (field, value) in features)
-            {
-                if (value is null) w.WriteNull(field);
-                else w.WriteString(field, value);
-            }
-            w.WriteEndObject();
+            if (value is null) w.WriteNull(field);
+            else w.WriteString(field, value);
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        w.WriteEndObject();
+        w.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
 }
