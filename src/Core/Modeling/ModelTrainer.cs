@@ -249,20 +249,16 @@ public static class ModelTrainer
         }
         var ya = y.ToArray();
         double platt = Metrics.LogLoss(pPlatt, ya), iso = Metrics.LogLoss(pIso, ya);
-        // The standard error of the (paired, per-row) log-loss difference says whether the two are really apart.
+        // The standard error of the paired, per-row log-loss difference: how far apart the two really are.
         var diff = new double[oof.Length];
         for (var i = 0; i < oof.Length; i++) diff[i] = RowLogLoss(pIso[i], ya[i]) - RowLogLoss(pPlatt[i], ya[i]);
         var mean = diff.Average();
         var se = Math.Sqrt(diff.Sum(d => (d - mean) * (d - mean)) / (diff.Length - 1) / diff.Length);
         double ecePlatt = Metrics.Ece(pPlatt, ya), eceIso = Metrics.Ece(pIso, ya);
-        var lower = iso < platt ? "isotonic" : "platt";
-        // Log loss decides; when it cannot tell the two apart (within one standard error), the one whose
-        // cross-fitted probabilities are better calibrated (lower ECE, 10 equal-width bins) is kept.
-        var tie = Math.Abs(iso - platt) <= se;
-        var method = tie ? (eceIso < ecePlatt ? "isotonic" : "platt") : lower;
+        // Log loss decides (issue 3); the standard error and the ECE are recorded so a close call is visible.
+        var method = iso < platt ? "isotonic" : "platt";
         var why = $"{k}-fold cross-fitted on out-of-fold scores: log loss Platt {platt:F5}, isotonic {iso:F5} (difference {iso - platt:+0.00000;-0.00000}, " +
-                  $"standard error {se:F5}); ECE Platt {ecePlatt:F4}, isotonic {eceIso:F4}; " +
-                  (tie ? $"log losses within one standard error, {method} has the lower ECE" : $"{method} has the lower log loss");
+                  $"standard error {se:F5}); ECE Platt {ecePlatt:F4}, isotonic {eceIso:F4}; {method} has the lower log loss";
         return new CalibrationChoice(method, platt, iso, why);
     }
 
