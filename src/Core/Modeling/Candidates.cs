@@ -27,6 +27,8 @@ public sealed record Candidate(TrainerKind Kind, int Trees = 0, int Leaves = 0, 
             new Candidate(TrainerKind.FastTree, 300, 8, 0.05, 80),
             new Candidate(TrainerKind.LightGbm, 300, 8, 0.05, 80),
             new Candidate(TrainerKind.LightGbm, 800, 3, 0.05, 50),
+            // Larger trees, few examples per leaf (like HistGradientBoosting's defaults); the tree-count prefixes stop it early.
+            new Candidate(TrainerKind.LightGbm, 200, 31, 0.05, 20),
             new Candidate(TrainerKind.Logistic, L2: 40),
             new Candidate(TrainerKind.Logistic, L2: 300),
         }.Where(c => only is null || c.Kind == only),

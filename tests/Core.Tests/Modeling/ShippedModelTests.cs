@@ -32,7 +32,8 @@ public class ShippedModelTests
         new LeadGenerator(7).Write(20000, csv, truth);
         var t = TruthCheck.Compare(b.Schema, b.Plan, x => b.Score(x, default).Probability, csv, truth);
         Assert.True(t.ModelAuc >= t.TrueProbabilityAuc - 0.02, $"AUC {t.ModelAuc:F4} vs true {t.TrueProbabilityAuc:F4}");
-        // The goal is 0.03; the shipped model measures 0.032 (bench/RESULTS.md). This bound catches regressions.
+        // The goal is 0.03; the shipped model measures 0.0315 (bench/RESULTS.md), so the goal is not met yet and this
+        // looser bound only catches regressions.
         Assert.True(t.MeanAbsoluteError <= 0.035, $"mean |p - true| {t.MeanAbsoluteError:F4}");
         var recorded = b.Manifest.Truth!;
         Assert.Equal(recorded.MeanAbsoluteError, t.MeanAbsoluteError, 9);
