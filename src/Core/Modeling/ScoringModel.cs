@@ -22,14 +22,11 @@ public abstract class ScoringModel
     public abstract double Baseline { get; }
 
     /// <summary>
-    /// <see cref="Contributions"/> and <see cref="Raw"/> in one pass over the model (an explained prediction walks each
-    /// tree once, not twice); returns exactly what <see cref="Raw"/> returns.
+    /// <see cref="Raw"/> and the contributions in one pass over the model (an explained prediction walks each tree
+    /// once, not twice): adds <paramref name="scale"/> × each slot's contribution to <paramref name="slots"/> (a blend
+    /// passes its weight, so its parts need no buffer of their own) and returns exactly what <see cref="Raw"/> returns.
     /// </summary>
-    public virtual double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots)
-    {
-        Contributions(x, slots);
-        return Raw(x);
-    }
+    public abstract double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale = 1);
 }
 
 /// <summary>Boosted regression trees (FastTree or LightGBM); attribution by path (Saabas) with subtree means.</summary>
@@ -178,7 +175,7 @@ public sealed class TreeEnsembleModel : ScoringModel
     public override void Contributions(ReadOnlySpan<float> x, Span<double> slots) => RawAndContributions(x, slots);
 
     /// <summary>Like <see cref="Raw"/> (four trees in lockstep), adding each step's path contribution to its split feature's slot.</summary>
-    public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots)
+    public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale = 1)
     {
         var f = Compiled;
         var (nodes, roots, value) = (f.Nodes, f.Roots, f.Value);
@@ -195,10 +192,10 @@ public sealed class TreeEnsembleModel : ScoringModel
                 ref readonly var nd = ref nodes[d];
                 int ga = GoesRight(x[na.Feature], na.Threshold), gb = GoesRight(x[nb.Feature], nb.Threshold),
                     gc = GoesRight(x[nc.Feature], nc.Threshold), gd = GoesRight(x[nd.Feature], nd.Threshold);
-                slots[na.Feature] += na.Delta[ga];
-                slots[nb.Feature] += nb.Delta[gb];
-                slots[nc.Feature] += nc.Delta[gc];
-                slots[nd.Feature] += nd.Delta[gd];
+                slots[na.Feature] += scale * na.Delta[ga];
+                slots[nb.Feature] += scale * nb.Delta[gb];
+                slots[nc.Feature] += scale * nc.Delta[gc];
+                slots[nd.Feature] += scale * nd.Delta[gd];
                 (a, b, c, d) = (na.Child[ga], nb.Child[gb], nc.Child[gc], nd.Child[gd]);
             }
             s += value[a]; s += value[b]; s += value[c]; s += value[d];
@@ -210,7 +207,7 @@ public sealed class TreeEnsembleModel : ScoringModel
             {
                 ref readonly var na = ref nodes[a];
                 var ga = GoesRight(x[na.Feature], na.Threshold);
-                slots[na.Feature] += na.Delta[ga];
+                slots[na.Feature] += scale * na.Delta[ga];
                 a = na.Child[ga];
             }
             s += value[a];
@@ -256,7 +253,7 @@ public sealed class LinearModel : ScoringModel
 
     public override void Contributions(ReadOnlySpan<float> x, Span<double> slots) => RawAndContributions(x, slots);
 
-    public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots)
+    public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale = 1)
     {
         var s = Bias;
         for (var i = 0; i < Weights.Length; i++)
@@ -264,7 +261,7 @@ public sealed class LinearModel : ScoringModel
             // The same float expression as Raw, so both give the same bits.
             var term = Weights[i] * ((x[i] - Means[i]) / Scales[i]);
             s += term;
-            slots[i] += term;
+            slots[i] += scale * term;
         }
         return s;
     }
@@ -287,21 +284,10 @@ public sealed class BlendModel : ScoringModel
 
     public override void Contributions(ReadOnlySpan<float> x, Span<double> slots) => RawAndContributions(x, slots);
 
-    public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots)
+    public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale = 1)
     {
         var s = 0.0;
-        var rented = System.Buffers.ArrayPool<double>.Shared.Rent(slots.Length);
-        try
-        {
-            var part = rented.AsSpan(0, slots.Length);
-            for (var i = 0; i < Parts.Count; i++)
-            {
-                part.Clear();
-                s += Weights[i] * Parts[i].RawAndContributions(x, part);
-                for (var j = 0; j < slots.Length; j++) slots[j] += Weights[i] * part[j];
-            }
-        }
-        finally { System.Buffers.ArrayPool<double>.Shared.Return(rented); }
+        for (var i = 0; i < Parts.Count; i++) s += Weights[i] * Parts[i].RawAndContributions(x, slots, scale * Weights[i]);
         return s;
     }
 }

@@ -27,10 +27,16 @@ public sealed record PreparedLead(
         var schema = bundle.Schema;
         var names = bundle.Fields;
         var values = new string?[names.Count];
+        // The JSON routes hand over a Dictionary: look it up directly, not through the interface.
+        var dictionary = fields as Dictionary<string, string?>;
         List<string>? missing = null;
+        var exact = 0;
         for (var i = 0; i < names.Count; i++)
         {
-            if (!fields.TryGetValue(names[i], out var raw))
+            string? raw;
+            var found = dictionary is not null ? dictionary.TryGetValue(names[i], out raw) : fields.TryGetValue(names[i], out raw);
+            if (found) exact++;
+            else
             {
                 foreach (var (k, v) in fields)
                     if (string.Equals(k, names[i], StringComparison.OrdinalIgnoreCase)) { raw = v; break; }
@@ -38,11 +44,15 @@ public sealed record PreparedLead(
             values[i] = schema.IsMissing(raw) ? null : raw!.Trim();
             if (values[i] is null) (missing ??= []).Add(names[i]);
         }
-        // Every model field is a schema column, so "unknown" is simply "not a schema column" (ignoring case).
-        var known = bundle.KnownColumns;
+        // Every model field is a schema column, so "unknown" is simply "not a schema column" (ignoring case); when every
+        // key sent was a model field matched exactly (the usual CRM call) there is nothing to look for.
         List<string>? unknown = null;
-        foreach (var k in fields.Keys)
-            if (!known.Contains(k)) (unknown ??= []).Add(k);
+        if (exact < fields.Count)
+        {
+            var known = bundle.KnownColumns;
+            foreach (var k in fields.Keys)
+                if (!known.Contains(k)) (unknown ??= []).Add(k);
+        }
         var x = new float[bundle.Plan.Width];
         var problems = new List<FieldProblem>();
         bundle.Plan.Encode(values, x, problems);
