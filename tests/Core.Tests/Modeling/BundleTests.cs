@@ -67,6 +67,26 @@ public class BundleTests(TrainedSampleFixture f)
     }
 
     [Fact]
+    public void LeadFieldsMatchExactlyThenIgnoringCaseAndAnyDictionaryGivesTheSameLead()
+    {
+        var b = ModelBundle.Load(f.BundlePath);
+        var exact = b.Fields.Select((name, i) => (name, f.Model.TestSet.Values[0][i])).ToDictionary(p => p.name, p => p.Item2);
+        var all = PreparedLead.From(b, exact);
+        Assert.Empty(all.UnknownFields);
+
+        // Another dictionary type, upper-cased names, one extra schema column (the id) and one foreign field.
+        var other = new SortedDictionary<string, string?>(exact.ToDictionary(p => p.Key.ToUpperInvariant(), p => p.Value))
+        {
+            [b.Schema.Id!] = "L-1", ["favourite_colour"] = "blue",
+        };
+        var mixed = PreparedLead.From(b, new System.Collections.ObjectModel.ReadOnlyDictionary<string, string?>(other));
+        Assert.Equal(all.Values, mixed.Values);
+        Assert.Equal(all.Features, mixed.Features);
+        Assert.Equal(all.MissingFields, mixed.MissingFields);
+        Assert.Equal(["favourite_colour"], mixed.UnknownFields);
+    }
+
+    [Fact]
     public void ContributionsAddUpToTheRawScoreMinusTheBaseline()
     {
         var b = ModelBundle.Load(f.BundlePath);
