@@ -93,20 +93,59 @@ public sealed class SqliteStateStore : SqlStateStore
             """),
     ];
 
-    // One prepared statement, re-bound per row inside the transaction: SQLite's fastest bulk path.
-    protected override async Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
+    /// <summary>Rows per INSERT statement: one statement step for many rows, well inside SQLite's parameter limit.</summary>
+    private const int RowsPerInsert = 32;
+
+    // Multi-row INSERTs, each prepared once per batch and re-bound, inside the caller's transaction: a statement per
+    // row spent more in the driver's per-statement work than SQLite spent storing the row.
+    protected override Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
     {
-        await using var cmd = Command(c, tx, """
-            INSERT INTO predictions (lead_id, at, model_version, source, probability, score, band, features_json)
-            VALUES (@lead, @at, @model, @source, @p, @score, @band, @features)
-            """);
-        var ps = new[] { "@lead", "@at", "@model", "@source", "@p", "@score", "@band", "@features" }.Select(n => Add(cmd, n, null)).ToArray();
-        foreach (var p in batch)
+        SqliteCommand? full = null, rest = null;
+        try
         {
-            (ps[0].Value, ps[1].Value, ps[2].Value, ps[3].Value) = (p.LeadId, TimeValue(p.At), (object?)p.ModelVersion ?? DBNull.Value, p.Source);
-            (ps[4].Value, ps[5].Value, ps[6].Value, ps[7].Value) = (p.Probability, p.Score, p.Band, p.FeaturesJson);
-            await cmd.ExecuteNonQueryAsync(ct);
+            for (var start = 0; start < batch.Count; start += RowsPerInsert)
+            {
+                ct.ThrowIfCancellationRequested();
+                var n = Math.Min(RowsPerInsert, batch.Count - start);
+                var cmd = n == RowsPerInsert ? full ??= InsertCommand(c, tx, n) : rest = InsertCommand(c, tx, n);
+                for (var i = 0; i < n; i++)
+                {
+                    var p = batch[start + i];
+                    var ps = cmd.Parameters;
+                    var o = i * 8;
+                    (ps[o].Value, ps[o + 1].Value, ps[o + 2].Value, ps[o + 3].Value) = (p.LeadId, TimeValue(p.At), (object?)p.ModelVersion ?? DBNull.Value, p.Source);
+                    (ps[o + 4].Value, ps[o + 5].Value, ps[o + 6].Value, ps[o + 7].Value) = (p.Probability, p.Score, p.Band, p.FeaturesJson);
+                }
+                // Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway.
+                cmd.ExecuteNonQuery();
+            }
         }
+        finally
+        {
+            full?.Dispose();
+            rest?.Dispose();
+        }
+        return Task.CompletedTask;
+    }
+
+    private static SqliteCommand InsertCommand(DbConnection c, DbTransaction tx, int rows)
+    {
+        var sql = new System.Text.StringBuilder("INSERT INTO predictions (lead_id, at, model_version, source, probability, score, band, features_json) VALUES ");
+        var cmd = (SqliteCommand)c.CreateCommand();
+        cmd.Transaction = (SqliteTransaction)tx;
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "(" : ", (");
+            for (var j = 0; j < 8; j++)
+            {
+                var name = $"@p{i}_{j}";
+                sql.Append(j == 0 ? name : ", " + name);
+                cmd.Parameters.Add(new SqliteParameter(name, null));
+            }
+            sql.Append(')');
+        }
+        cmd.CommandText = sql.ToString();
+        return cmd;
     }
 
     public override ValueTask DisposeAsync()
