@@ -31,7 +31,7 @@ run() { # path connections duration [pace]
 }
 value() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
 
-run /predict 16 5s >/dev/null; run /bench/echo 16 5s >/dev/null   # warm up (JIT, tiered compilation)
+run /predict 16 10s >/dev/null; run /bench/echo 16 5s >/dev/null   # warm up (JIT and tiered compilation, GC heap sizing)
 predict=$(run /predict "$CONNECTIONS" "$DURATION"); echo "predict  $predict"
 echo=$(run /bench/echo "$CONNECTIONS" "$DURATION"); echo "echo     $echo"
 p=$(echo "$predict" | value rps); e=$(echo "$echo" | value rps)
