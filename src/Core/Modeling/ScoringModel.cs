@@ -46,12 +46,21 @@ public sealed class TreeEnsembleModel : ScoringModel
 
     public override double Raw(ReadOnlySpan<float> x)
     {
+        var none = new NoContributions();
+        return Walk(x, ref none);
+    }
+
+    /// <summary>
+    /// Four trees walked in lockstep, without branches: four independent chains of loads keep the CPU busy where one
+    /// tree's walk would wait on each load, and no split can be mispredicted. A tree that reached its leaf stays there.
+    /// Each step is reported to <paramref name="sink"/> (a struct, so the scoring-only walk compiles without it).
+    /// </summary>
+    private double Walk<TSink>(ReadOnlySpan<float> x, ref TSink sink) where TSink : IStepSink, allows ref struct
+    {
         var f = Compiled;
         var (nodes, roots, value) = (f.Nodes, f.Roots, f.Value);
         var s = Bias;
         var k = 0;
-        // Four trees walked in lockstep, without branches: four independent chains of loads keep the CPU busy where one
-        // tree's walk would wait on each load, and no split can be mispredicted. A tree that reached its leaf stays there.
         for (; k + Lanes <= roots.Length; k += Lanes)
         {
             int a = roots[k], b = roots[k + 1], c = roots[k + 2], d = roots[k + 3];
@@ -61,10 +70,13 @@ public sealed class TreeEnsembleModel : ScoringModel
                 ref readonly var nb = ref nodes[b];
                 ref readonly var nc = ref nodes[c];
                 ref readonly var nd = ref nodes[d];
-                a = na.Child[GoesRight(x[na.Feature], na.Threshold)];
-                b = nb.Child[GoesRight(x[nb.Feature], nb.Threshold)];
-                c = nc.Child[GoesRight(x[nc.Feature], nc.Threshold)];
-                d = nd.Child[GoesRight(x[nd.Feature], nd.Threshold)];
+                int ga = GoesRight(x[na.Feature], na.Threshold), gb = GoesRight(x[nb.Feature], nb.Threshold),
+                    gc = GoesRight(x[nc.Feature], nc.Threshold), gd = GoesRight(x[nd.Feature], nd.Threshold);
+                sink.Step(na, ga);
+                sink.Step(nb, gb);
+                sink.Step(nc, gc);
+                sink.Step(nd, gd);
+                (a, b, c, d) = (na.Child[ga], nb.Child[gb], nc.Child[gc], nd.Child[gd]);
             }
             // Added in tree order, as ML.NET does: the same bits as walking the trees one by one.
             s += value[a]; s += value[b]; s += value[c]; s += value[d];
@@ -75,11 +87,30 @@ public sealed class TreeEnsembleModel : ScoringModel
             for (var step = f.Depth[k]; step > 0; step--)
             {
                 ref readonly var na = ref nodes[a];
-                a = na.Child[GoesRight(x[na.Feature], na.Threshold)];
+                var ga = GoesRight(x[na.Feature], na.Threshold);
+                sink.Step(na, ga);
+                a = na.Child[ga];
             }
             s += value[a];
         }
         return s;
+    }
+
+    private interface IStepSink
+    {
+        void Step(in FlatNode node, int side);
+    }
+
+    private readonly struct NoContributions : IStepSink
+    {
+        public void Step(in FlatNode node, int side) { }
+    }
+
+    /// <summary>Adds scale × the step's path contribution to its split feature's slot.</summary>
+    private readonly ref struct SlotContributions(Span<double> slots, double scale) : IStepSink
+    {
+        private readonly Span<double> _slots = slots;
+        public void Step(in FlatNode node, int side) => _slots[node.Feature] += scale * node.Delta[side];
     }
 
     private const int Lanes = 4;
@@ -177,42 +208,8 @@ public sealed class TreeEnsembleModel : ScoringModel
     /// <summary>Like <see cref="Raw"/> (four trees in lockstep), adding each step's path contribution to its split feature's slot.</summary>
     public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale = 1)
     {
-        var f = Compiled;
-        var (nodes, roots, value) = (f.Nodes, f.Roots, f.Value);
-        var s = Bias;
-        var k = 0;
-        for (; k + Lanes <= roots.Length; k += Lanes)
-        {
-            int a = roots[k], b = roots[k + 1], c = roots[k + 2], d = roots[k + 3];
-            for (var step = f.GroupDepth[k / Lanes]; step > 0; step--)
-            {
-                ref readonly var na = ref nodes[a];
-                ref readonly var nb = ref nodes[b];
-                ref readonly var nc = ref nodes[c];
-                ref readonly var nd = ref nodes[d];
-                int ga = GoesRight(x[na.Feature], na.Threshold), gb = GoesRight(x[nb.Feature], nb.Threshold),
-                    gc = GoesRight(x[nc.Feature], nc.Threshold), gd = GoesRight(x[nd.Feature], nd.Threshold);
-                slots[na.Feature] += scale * na.Delta[ga];
-                slots[nb.Feature] += scale * nb.Delta[gb];
-                slots[nc.Feature] += scale * nc.Delta[gc];
-                slots[nd.Feature] += scale * nd.Delta[gd];
-                (a, b, c, d) = (na.Child[ga], nb.Child[gb], nc.Child[gc], nd.Child[gd]);
-            }
-            s += value[a]; s += value[b]; s += value[c]; s += value[d];
-        }
-        for (; k < roots.Length; k++)
-        {
-            var a = roots[k];
-            for (var step = f.Depth[k]; step > 0; step--)
-            {
-                ref readonly var na = ref nodes[a];
-                var ga = GoesRight(x[na.Feature], na.Threshold);
-                slots[na.Feature] += scale * na.Delta[ga];
-                a = na.Child[ga];
-            }
-            s += value[a];
-        }
-        return s;
+        var sink = new SlotContributions(slots, scale);
+        return Walk(x, ref sink);
     }
 
     /// <summary>Unweighted mean of the leaves under each internal node (the tree keeps no training counts).</summary>
