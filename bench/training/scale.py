@@ -8,6 +8,8 @@ learning rate of our chosen candidate (read from manifest.json trainer.hyperPara
 Also times the 20,000-row sample with the default trainer (auto), which issue 3 wants under a minute on 2 cores.
 
 Run through bench/training/run_scale.sh from the repository root.
+This times the whole `train` protocol; for a like-for-like ONE fit vs ONE XGBoost fit on the same encoded matrix
+see bench/training/run_fit_vs_xgb.sh (fit_vs_xgb.py + bench/TrainingScale).
 """
 import argparse
 import json

@@ -52,8 +52,15 @@ public static class CandidateFitter
         return ml.Data.LoadFromEnumerable(rows, sd);
     }
 
+    /// <summary>The thread counts the product fits tree candidates with (when <see cref="Fit"/> is given no <c>threads</c>).</summary>
+    public const int FastTreeThreads = 2, LightGbmThreads = 1;
+
     /// <summary>Fits the candidate; returns the ML.NET model (for model.zip) and its directly-scorable form.</summary>
-    public static (ITransformer Model, ScoringModel Scoring) Fit(MLContext ml, Candidate c, IReadOnlyList<float[]> x, IReadOnlyList<bool> y, int width, int seed)
+    /// <param name="threads">
+    /// Overrides the tree trainers' thread count (benchmarks only); null keeps the product's settings,
+    /// <see cref="FastTreeThreads"/> and <see cref="LightGbmThreads"/>. Logistic regression always uses one thread.
+    /// </param>
+    public static (ITransformer Model, ScoringModel Scoring) Fit(MLContext ml, Candidate c, IReadOnlyList<float[]> x, IReadOnlyList<bool> y, int width, int seed, int? threads = null)
     {
         if (c.Kind == TrainerKind.Logistic) return FitLogistic(ml, c, x, y, width);
         var data = ToDataView(ml, x, y, width);
@@ -62,7 +69,7 @@ public static class CandidateFitter
             var t = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
             {
                 NumberOfTrees = c.Trees, NumberOfLeaves = c.Leaves, LearningRate = c.LearningRate, MinimumExampleCountPerLeaf = c.MinLeaf,
-                Seed = seed, FeatureFractionPerSplit = 1, NumberOfThreads = 2,
+                Seed = seed, FeatureFractionPerSplit = 1, NumberOfThreads = threads ?? FastTreeThreads,
             });
             var model = t.Fit(data);
             return (model, FromEnsemble(model.Model.SubModel.TrainedTreeEnsemble));
@@ -71,7 +78,7 @@ public static class CandidateFitter
         {
             NumberOfIterations = c.Trees, NumberOfLeaves = c.Leaves, LearningRate = c.LearningRate, MinimumExampleCountPerLeaf = c.MinLeaf,
             // One thread: LightGBM's OpenMP workers spin when cores are shared, which made training many times slower here.
-            Seed = seed, NumberOfThreads = 1, Verbose = false, Silent = true,
+            Seed = seed, NumberOfThreads = threads ?? LightGbmThreads, Verbose = false, Silent = true,
         });
         var lm = l.Fit(data);
         return (lm, FromEnsemble(lm.Model.SubModel.TrainedTreeEnsemble));
