@@ -108,6 +108,9 @@ public sealed class ModelRoutesTests(ModelFixture fx)
         foreach (var code in new[] { "200", "400", "401", "403", "413", "429" })
             Assert.True(predict.GetProperty("responses").TryGetProperty(code, out _), $"/predict does not document {code}");
         Assert.Equal("Predict", predict.GetProperty("operationId").GetString());
+        // The answer's shape is documented (it is written by JsonBody<T>, which describes itself like Ok<T>).
+        var answer = predict.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.EndsWith("/PredictResponse", answer.GetProperty("$ref").GetString());
         var schemas = doc.GetProperty("components").GetProperty("schemas");
         Assert.True(schemas.GetProperty("PredictRequest").TryGetProperty("examples", out _) || schemas.GetProperty("PredictRequest").TryGetProperty("example", out _));
         Assert.True(doc.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _));
