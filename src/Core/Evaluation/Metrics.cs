@@ -57,15 +57,18 @@ public static partial class Metrics
     /// <summary>Mean negative log-likelihood in natural log (nats); probabilities are clipped to [1e-15, 1 - 1e-15] like scikit-learn.</summary>
     public static double LogLoss(IReadOnlyList<double> p, IReadOnlyList<bool> y)
     {
-        const double eps = 1e-15;
         Validate(p, y);
         double sum = 0;
-        for (int i = 0; i < p.Count; i++)
-        {
-            double q = Math.Clamp(p[i], eps, 1 - eps);
-            sum -= y[i] ? Math.Log(q) : Math.Log(1 - q);
-        }
+        for (int i = 0; i < p.Count; i++) sum += LogLoss(p[i], y[i]);
         return sum / p.Count;
+    }
+
+    /// <summary>One row's log loss, the probability clipped to [1e-15, 1 − 1e-15] as scikit-learn does.</summary>
+    public static double LogLoss(double p, bool y)
+    {
+        const double eps = 1e-15;
+        var q = Math.Clamp(p, eps, 1 - eps);
+        return y ? -Math.Log(q) : -Math.Log(1 - q);
     }
 
     /// <summary>Brier score: mean squared difference between probability and outcome (0 best, 1 worst).</summary>

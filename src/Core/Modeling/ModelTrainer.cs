@@ -251,7 +251,7 @@ public static class ModelTrainer
         double platt = Metrics.LogLoss(pPlatt, ya), iso = Metrics.LogLoss(pIso, ya);
         // The standard error of the paired, per-row log-loss difference: how far apart the two really are.
         var diff = new double[oof.Length];
-        for (var i = 0; i < oof.Length; i++) diff[i] = RowLogLoss(pIso[i], ya[i]) - RowLogLoss(pPlatt[i], ya[i]);
+        for (var i = 0; i < oof.Length; i++) diff[i] = Metrics.LogLoss(pIso[i], ya[i]) - Metrics.LogLoss(pPlatt[i], ya[i]);
         var mean = diff.Average();
         var se = Math.Sqrt(diff.Sum(d => (d - mean) * (d - mean)) / (diff.Length - 1) / diff.Length);
         double ecePlatt = Metrics.Ece(pPlatt, ya), eceIso = Metrics.Ece(pIso, ya);
@@ -260,12 +260,6 @@ public static class ModelTrainer
         var why = $"{k}-fold cross-fitted on out-of-fold scores: log loss Platt {platt:F5}, isotonic {iso:F5} (difference {iso - platt:+0.00000;-0.00000}, " +
                   $"standard error {se:F5}); ECE Platt {ecePlatt:F4}, isotonic {eceIso:F4}; {method} has the lower log loss";
         return new CalibrationChoice(method, platt, iso, why);
-    }
-
-    private static double RowLogLoss(double p, bool y)
-    {
-        p = Math.Clamp(p, 1e-15, 1 - 1e-15);
-        return -Math.Log(y ? p : 1 - p);
     }
 
     private static List<FieldImportance> PermutationImportance(FeaturePlan plan, ScoringModel model, Calibrator cal, float[][] x, bool[] y, MetricSummary baseline, int seed, Action tick)

@@ -42,8 +42,7 @@ public sealed class LeadScorer(RuleSet rules, ScoringPolicy policy)
             lead = PreparedLead.From(bundle, fields);
             if (!lead.IsValid) return new LeadAssessment(null, lead.Problems);
         }
-        var warnings = lead is null ? [] : new List<string>(lead.MissingFields.Count + lead.UnknownFields.Count + 1);
-        if (lead is not null) warnings.AddRange(lead.Warnings);
+        var warnings = lead?.Warnings.ToList() ?? [];
         var why = Policy.RulesReason(bundle, lead, engine);
         if (why is null)
         {
