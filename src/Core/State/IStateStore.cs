@@ -30,6 +30,12 @@ public interface IStateStore : IAsyncDisposable
     /// <summary>Logs a batch of predictions in one transaction.</summary>
     Task AppendPredictionsAsync(IReadOnlyList<PredictionRecord> predictions, CancellationToken ct = default);
 
+    /// <summary>
+    /// Retention: deletes the predictions made before <paramref name="before"/>, a chunk at a time (each chunk its own
+    /// statement, so a large purge never holds the store's write lock for long); returns how many were deleted.
+    /// </summary>
+    Task<long> DeletePredictionsBeforeAsync(DateTime before, CancellationToken ct = default);
+
     /// <summary>Predictions made in [from, to), oldest first.</summary>
     Task<IReadOnlyList<PredictionRecord>> GetPredictionsAsync(DateTime? from = null, DateTime? to = null, CancellationToken ct = default);
 

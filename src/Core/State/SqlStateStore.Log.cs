@@ -21,6 +21,24 @@ public abstract partial class SqlStateStore
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>Rows deleted per statement by <see cref="DeletePredictionsBeforeAsync"/>.</summary>
+    internal const int DeleteChunk = 5000;
+
+    public async Task<long> DeletePredictionsBeforeAsync(DateTime before, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        long total = 0;
+        while (true)
+        {
+            await using var cmd = Command(c, null,
+                $"DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE at < @before ORDER BY id LIMIT {DeleteChunk})",
+                ("@before", TimeValue(Utc(before))));
+            var n = await cmd.ExecuteNonQueryAsync(ct);
+            total += n;
+            if (n < DeleteChunk) return total;
+        }
+    }
+
     public async Task<IReadOnlyList<PredictionRecord>> GetPredictionsAsync(DateTime? from = null, DateTime? to = null, CancellationToken ct = default)
     {
         var list = new List<PredictionRecord>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using LeadPropensity.Serving.Outcomes;
 
 namespace LeadPropensity.Serving.Monitoring;
@@ -16,6 +17,8 @@ public static class MonitoringExtensions
         s.AddOptions<OutcomesOptions>().BindConfiguration("Outcomes").ValidateDataAnnotations().ValidateOnStart();
         s.AddSingleton<PredictionLog>();
         s.AddHostedService<PredictionLogWriter>();
+        s.TryAddSingleton(TimeProvider.System);
+        s.AddHostedService<PredictionRetention>();
         return builder;
     }
 }

@@ -20,6 +20,13 @@ public sealed class PredictionLogOptions
     /// <summary>Store attempts after the first before a batch is given up (and counted as dropped).</summary>
     [Range(0, 100)] public int Retries { get; set; } = 3;
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// Predictions older than this many days are deleted (0 keeps them all). Keep at least the longest sales cycle: an
+    /// outcome can only become a training row while its prediction is still logged.
+    /// </summary>
+    [Range(0, 36_500)] public int RetentionDays { get; set; }
+    /// <summary>How often old predictions are looked for (with RetentionDays above 0).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "7.00:00:00")] public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>

@@ -25,6 +25,23 @@ public abstract partial class StateStoreContract
     }
 
     [Fact]
+    public async Task RetentionDeletesOnlyPredictionsMadeBeforeTheCutoffInChunks()
+    {
+        // More than one delete chunk before the cutoff, a few after it, outcomes untouched.
+        var old = Enumerable.Range(0, SqlStateStore.DeleteChunk + 7).Select(i => Prediction($"O-{i}", T0.AddSeconds(i))).ToList();
+        var cutoff = T0.AddDays(1);
+        var kept = Enumerable.Range(0, 5).Select(i => Prediction($"K-{i}", cutoff.AddSeconds(i))).ToList();
+        await Store.AppendPredictionsAsync([.. old, .. kept]);
+        await Store.UpsertOutcomesAsync([new OutcomeRecord("O-0", true, T0.AddDays(2))]);
+
+        Assert.Equal(old.Count, await Store.DeletePredictionsBeforeAsync(cutoff));
+
+        Assert.Equal(kept, await Store.GetPredictionsAsync());
+        Assert.Equal(0, await Store.DeletePredictionsBeforeAsync(cutoff));
+        Assert.Equal(1, await Store.CountUnscoredOutcomesAsync()); // the outcome stays; its prediction is gone
+    }
+
+    [Fact]
     public async Task TimesComeBackAsUtcToTheMicrosecond()
     {
         var local = new DateTime(2025, 3, 1, 10, 0, 0, DateTimeKind.Unspecified).AddTicks(1234567);

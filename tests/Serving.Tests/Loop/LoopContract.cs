@@ -14,6 +14,33 @@ namespace LeadPropensity.Serving.Tests.Loop;
 public abstract partial class LoopContract(ModelFixture fx) : StoreBackedTests(fx)
 {
     [Fact]
+    public async Task RetentionDeletesPredictionsOlderThanConfiguredAndKeepsTheRest()
+    {
+        var now = DateTime.UtcNow;
+        await using (var store = OpenStore())
+        {
+            await store.MigrateAsync();
+            await store.AppendPredictionsAsync([
+                new PredictionRecord("OLD-1", now.AddDays(-3), Fx.V1, "model", 0.2, 20, "MQL", "{}"),
+                new PredictionRecord("OLD-2", now.AddDays(-2.5), Fx.V1, "model", 0.3, 30, "MQL", "{}"),
+                new PredictionRecord("RECENT", now.AddDays(-1), Fx.V1, "model", 0.4, 40, "MQL", "{}"),
+            ]);
+        }
+        var server = Server(new Dictionary<string, string?> { ["PredictionLog:RetentionDays"] = "2", ["PredictionLog:RetentionInterval"] = "00:00:00.100" });
+        Assert.Equal(HttpStatusCode.OK, (await server.Client(ServingFactory.ScorerKey).PostLead(Fx.Leads[0], leadId: "NEW")).StatusCode);
+
+        await using var after = OpenStore();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        IReadOnlyList<PredictionRecord> rows;
+        do
+        {
+            await Task.Delay(100);
+            rows = await after.GetPredictionsAsync();
+        } while ((rows.Any(r => r.LeadId.StartsWith("OLD", StringComparison.Ordinal)) || rows.All(r => r.LeadId != "NEW")) && DateTime.UtcNow < deadline);
+        Assert.Equal(["RECENT", "NEW"], rows.Select(r => r.LeadId));
+    }
+
+    [Fact]
     public async Task EveryAnswerIsLoggedAndShutdownFlushesTheBuffer()
     {
         // Batches never fill and never time out: only the shutdown flush can write these rows.

@@ -112,6 +112,7 @@ public sealed class PredictionLogFailureTests(ModelFixture fx) : IAsyncLifetime
         public Task<long> GetBandsVersionAsync(CancellationToken ct = default) => inner.GetBandsVersionAsync(ct);
         public Task<BandSetting> SetBandsAsync(CutoffSpec spec, string keyName, string reason, CancellationToken ct = default) => inner.SetBandsAsync(spec, keyName, reason, ct);
         public Task<IReadOnlyList<BandAuditEntry>> GetBandHistoryAsync(int limit = 100, CancellationToken ct = default) => inner.GetBandHistoryAsync(limit, ct);
+        public Task<long> DeletePredictionsBeforeAsync(DateTime before, CancellationToken ct = default) => inner.DeletePredictionsBeforeAsync(before, ct);
         public Task<IReadOnlyList<PredictionRecord>> GetPredictionsAsync(DateTime? from = null, DateTime? to = null, CancellationToken ct = default) => inner.GetPredictionsAsync(from, to, ct);
         public IAsyncEnumerable<PredictionRecord> StreamPredictionsAsync(DateTime? from = null, DateTime? to = null, CancellationToken ct = default) => inner.StreamPredictionsAsync(from, to, ct);
         public Task<OutcomeUpsertResult> UpsertOutcomesAsync(IReadOnlyList<OutcomeRecord> outcomes, CancellationToken ct = default) => inner.UpsertOutcomesAsync(outcomes, ct);
