@@ -55,6 +55,38 @@ public sealed class InputErrorTests(ModelFixture fx)
         Assert.Contains(key, await r.ErrorKeys());
     }
 
+    /// <summary>
+    /// A JSON string escape that cannot be text (an unpaired surrogate) made System.Text.Json throw while reading the
+    /// value, which surfaced as a 500 on every route with a JSON body.
+    /// </summary>
+    [Theory]
+    [InlineData("POST", "/predict", """{"leadId":"L-1","features":{"job_title":"\ud800 boss"}}""", "features.job_title")]
+    [InlineData("POST", "/predict", """{"leadId":"\udc00","features":{"industry":"software"}}""", "leadId")]
+    [InlineData("POST", "/predict/batch", """[{"leadId":"L-1","features":{"industry":"\udfff"}}]""", "[0].features.industry")]
+    [InlineData("POST", "/outcomes", """[{"leadId":"\ud800","outcome":"won","at":"2025-01-01T00:00:00Z"}]""", "[0].leadId")]
+    [InlineData("PUT", "/bands", """{"mql":0.2,"sql":0.5,"reason":"\ud800"}""", "reason")]
+    [InlineData("POST", "/bands/simulate", """{"mql":0.2,"sql":0.5,"\ud800":1}""", "body")]
+    public async Task TextThatIsNotValidUtf16IsA400NamingTheField(string method, string route, string body, string key)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), route) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var r = await fx.Standard.Client().SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        var problem = await r.Json();
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(key, out var messages), $"no error for {key}: {problem}");
+        Assert.Contains("unpaired UTF-16 surrogate", messages[0].GetString());
+    }
+
+    [Fact]
+    public async Task AFieldNameThatIsNotValidUtf16IsA400WithItsPosition()
+    {
+        var r = await fx.Standard.Client().PostJson("/predict", """{"leadId":"L-1","features":{"\ud800":"x"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        var problem = await r.Json();
+        Assert.Equal(1, problem.GetProperty("line").GetInt32());
+        Assert.Equal(29, problem.GetProperty("bytePositionInLine").GetInt32());
+    }
+
     [Fact]
     public async Task UnknownEngineIsA400NamingIt()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LeadPropensity.Core.Bands;
+using LeadPropensity.Serving.Extensions;
 
 namespace LeadPropensity.Serving.Bands;
 
@@ -33,13 +34,14 @@ public sealed record BandsBody(CutoffSpec? Spec, string? Reason, double? TargetP
             string? reason = null;
             foreach (var p in doc.RootElement.EnumerateObject())
             {
-                var name = allowed.FirstOrDefault(a => a.Equals(p.Name, StringComparison.OrdinalIgnoreCase));
-                if (name is null) { errors[p.Name] = [$"unknown field; expected {string.Join(", ", allowed)}"]; continue; }
+                if (!p.TryGetName(out var sent)) { errors["body"] = [$"a field name {JsonText.Invalid}"]; continue; }
+                var name = allowed.FirstOrDefault(a => a.Equals(sent, StringComparison.OrdinalIgnoreCase));
+                if (name is null) { errors[sent] = [$"unknown field; expected {string.Join(", ", allowed)}"]; continue; }
                 if (p.Value.ValueKind == JsonValueKind.Null) continue;
                 if (name == "reason")
                 {
-                    if (p.Value.ValueKind == JsonValueKind.String) reason = p.Value.GetString();
-                    else errors[name] = [$"must be a string, not {p.Value.ValueKind}"];
+                    if (p.Value.ValueKind != JsonValueKind.String) errors[name] = [$"must be a string, not {p.Value.ValueKind}"];
+                    else if (!p.Value.TryGetText(out reason)) errors[name] = [JsonText.Invalid];
                 }
                 else if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetDouble(out var d)) numbers[name] = d;
                 else errors[name] = [$"must be a number, not {p.Value.ValueKind}"];

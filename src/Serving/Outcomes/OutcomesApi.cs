@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using LeadPropensity.Core.State;
 using LeadPropensity.Serving.Auth;
+using LeadPropensity.Serving.Extensions;
 using LeadPropensity.Serving.Predict;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -100,10 +101,15 @@ public static class OutcomesApi
         string? leadId = null, outcome = null, at = null;
         foreach (var p in item.EnumerateObject())
         {
+            if (!p.TryGetName(out var name))
+            {
+                errors[$"[{i}]"] = [$"a field name {JsonText.Invalid}"];
+                continue;
+            }
             // Property names are matched ignoring case, as the rest of the API's JSON binding does.
-            if (p.Name.Equals("leadId", StringComparison.OrdinalIgnoreCase)) leadId = Text(p.Value, $"[{i}].leadId", errors);
-            else if (p.Name.Equals("outcome", StringComparison.OrdinalIgnoreCase)) outcome = Text(p.Value, $"[{i}].outcome", errors);
-            else if (p.Name.Equals("at", StringComparison.OrdinalIgnoreCase)) at = Text(p.Value, $"[{i}].at", errors);
+            if (name.Equals("leadId", StringComparison.OrdinalIgnoreCase)) leadId = Text(p.Value, $"[{i}].leadId", errors);
+            else if (name.Equals("outcome", StringComparison.OrdinalIgnoreCase)) outcome = Text(p.Value, $"[{i}].outcome", errors);
+            else if (name.Equals("at", StringComparison.OrdinalIgnoreCase)) at = Text(p.Value, $"[{i}].at", errors);
         }
         if (string.IsNullOrWhiteSpace(leadId)) errors.TryAdd($"[{i}].leadId", ["required: the lead id the prediction was made for"]);
         else if (leadId.Length > MaxLeadIdLength) errors[$"[{i}].leadId"] = [$"longer than {MaxLeadIdLength} characters"];
@@ -118,7 +124,12 @@ public static class OutcomesApi
 
     private static string? Text(JsonElement v, string key, Dictionary<string, string[]> errors)
     {
-        if (v.ValueKind == JsonValueKind.String) return v.GetString();
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            if (v.TryGetText(out var text)) return text;
+            errors[key] = [JsonText.Invalid];
+            return null;
+        }
         if (v.ValueKind == JsonValueKind.Null) return null;
         errors[key] = [$"expected a string but found {v.ValueKind}"];
         return null;

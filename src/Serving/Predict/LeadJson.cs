@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LeadPropensity.Serving.Extensions;
 
 namespace LeadPropensity.Serving.Predict;
 
@@ -74,6 +75,21 @@ public static class LeadJson
         {
             return result with { Malformed = e.Message, Line = (e.LineNumber ?? 0) + 1, Byte = (e.BytePositionInLine ?? 0) + 1 };
         }
+        catch (InvalidOperationException e)
+        {
+            // A name that is not valid text (e.g. an unpaired surrogate escape such as \ud800): the reader found the
+            // token but cannot turn it into a string.
+            var (line, column) = Position(json, r.TokenStartIndex);
+            return result with { Malformed = e.Message, Line = line, Byte = column };
+        }
+    }
+
+    /// <summary>1-based line and byte within the line of a byte offset.</summary>
+    private static (long Line, long Byte) Position(ReadOnlySpan<byte> json, long offset)
+    {
+        var before = json[..(int)Math.Min(offset, json.Length)];
+        var lastNewline = before.LastIndexOf((byte)'\n');
+        return (before.Count((byte)'\n') + 1, offset - lastNewline);
     }
 
     private static LeadInput ReadLead(ref Utf8JsonReader r, string prefix, Dictionary<string, List<string>> errors)
@@ -87,9 +103,9 @@ public static class LeadJson
             r.Read();
             if (isId)
             {
-                if (!TryScalar(ref r, out leadId) || (leadId is not null && r.TokenType is JsonTokenType.True or JsonTokenType.False))
+                if (!TryScalar(ref r, out leadId, out var problem) || (leadId is not null && r.TokenType is JsonTokenType.True or JsonTokenType.False))
                 {
-                    Add(errors, prefix + "leadId", $"must be a string or a number, not {Describe(r.TokenType)}");
+                    Add(errors, prefix + "leadId", problem ?? $"must be a string or a number, not {Describe(r.TokenType)}");
                     leadId = null;
                     r.Skip();
                 }
@@ -121,21 +137,30 @@ public static class LeadJson
         {
             var name = r.GetString()!;
             r.Read();
-            if (TryScalar(ref r, out var value)) features[name] = value;
+            if (TryScalar(ref r, out var value, out var problem)) features[name] = value;
             else
             {
-                Add(errors, $"{prefix}features.{name}", $"must be a number, string, boolean or null, not {Describe(r.TokenType)}");
+                Add(errors, $"{prefix}features.{name}", problem ?? $"must be a number, string, boolean or null, not {Describe(r.TokenType)}");
                 r.Skip();
             }
         }
         return features;
     }
 
-    private static bool TryScalar(ref Utf8JsonReader r, out string? value)
+    /// <summary>A scalar's text; false for an object or array, or (with <paramref name="problem"/>) a string that is not valid text.</summary>
+    private static bool TryScalar(ref Utf8JsonReader r, out string? value, out string? problem)
     {
+        problem = null;
         switch (r.TokenType)
         {
-            case JsonTokenType.String: value = r.GetString(); return true;
+            case JsonTokenType.String:
+                try { value = r.GetString(); return true; }
+                catch (InvalidOperationException)
+                {
+                    value = null;
+                    problem = JsonText.Invalid;
+                    return false;
+                }
             case JsonTokenType.Number: value = Encoding.UTF8.GetString(r.ValueSpan); return true;
             case JsonTokenType.True: value = "true"; return true;
             case JsonTokenType.False: value = "false"; return true;
