@@ -87,6 +87,18 @@ public sealed class InputErrorTests(ModelFixture fx)
         Assert.Equal(29, problem.GetProperty("bytePositionInLine").GetInt32());
     }
 
+    [Theory]
+    [InlineData("POST", "/predict/batch?reasons=maybe", "reasons")]
+    [InlineData("GET", "/bands/history?limit=99999999999", "limit")]
+    public async Task AQueryValueThatDoesNotBindIsA400NamingIt(string method, string url, string parameter)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent("[]", Encoding.UTF8, "application/json") };
+        var r = await fx.Standard.Client().SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(parameter, (await r.Json()).GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task UnknownEngineIsA400NamingIt()
     {

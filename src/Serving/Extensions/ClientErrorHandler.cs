@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace LeadPropensity.Serving.Extensions;
 
 /// <summary>
-/// Failures the caller caused while the body was being read — a body cut short, one sent too slowly, one over the size
-/// limit — become the ProblemDetails answer Kestrel's status code says (400, 408, 413), logged as the client's mistake,
-/// not as a server error; a request the client abandoned is let go quietly. Anything else stays an unhandled 500.
+/// Failures the caller caused — a body cut short, sent too slowly or over the size limit, a query or route value that
+/// does not bind to its parameter — become the ProblemDetails answer their status code says (400, 408, 413), with the
+/// reason (which names the parameter), logged as the client's mistake, not as a server error; a request the client
+/// abandoned is let go quietly. Anything else stays an unhandled 500.
 /// </summary>
 public sealed class ClientErrorHandler(IProblemDetailsService problems, ILogger<ClientErrorHandler> logger) : IExceptionHandler
 {

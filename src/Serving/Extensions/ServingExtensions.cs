@@ -21,6 +21,9 @@ public static class ServingExtensions
         var s = builder.Services;
         s.AddProblemDetails();
         s.AddExceptionHandler<ClientErrorHandler>();
+        // A query or route value that does not bind (e.g. ?reasons=maybe) throws instead of a bare 400, so that
+        // ClientErrorHandler answers with ProblemDetails naming the parameter.
+        s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServingJsonContext.Default));
         s.AddOptions<ModelsOptions>().BindConfiguration("Models").ValidateDataAnnotations().ValidateOnStart();
         s.AddOptions<RulesOptions>().BindConfiguration("Rules").ValidateDataAnnotations().ValidateOnStart();
