@@ -99,6 +99,20 @@ public sealed class InputErrorTests(ModelFixture fx)
         Assert.Contains(parameter, (await r.Json()).GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("1e39")]
+    [InlineData("-1e308")]
+    public async Task ANumberBeyondSinglePrecisionIsA400NotA500(string number)
+    {
+        // Such a number became an infinite feature, a NaN probability, and a 500 while writing the answer.
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(new { leadId = "x", features = fx.Leads[0] })!;
+        body["features"]!["pages_per_visit"] = System.Text.Json.Nodes.JsonNode.Parse(number);
+        var r = await fx.Standard.Client().PostJson("/predict", body.ToJsonString());
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        var messages = (await r.Json()).GetProperty("errors").GetProperty("features.pages_per_visit");
+        Assert.Contains("outside the range", messages[0].GetString());
+    }
+
     [Fact]
     public async Task UnknownEngineIsA400NamingIt()
     {

@@ -49,6 +49,8 @@ public sealed class NumericEncoder : FieldEncoder
         double d;
         if (raw is null) { d = Median; dest[1] = 1; }
         else if (!ValueParsing.TryNumber(raw, out d)) { problem = $"'{raw}' is not a number"; return false; }
+        // Features are single-precision: beyond ±3.4e38 a value would become infinite and poison the score.
+        else if (Math.Abs(d) > float.MaxValue) { problem = $"'{raw}' is outside the range a feature can hold (±3.4e38)"; return false; }
         else dest[1] = 0;
         dest[0] = (float)d;
         for (var k = 0; k < Edges.Length; k++) dest[2 + k] = d > Edges[k] ? 1 : 0;

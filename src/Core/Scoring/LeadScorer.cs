@@ -71,6 +71,9 @@ public sealed class LeadScorer(RuleSet rules, ScoringPolicy policy)
     private static ScoredLead FromModel(ModelBundle bundle, BandCutoffs cutoffs, PreparedLead lead, RuleResult? ruled, List<string> warnings)
     {
         var s = bundle.Score(lead.Features, lead.Values, ReasonsPerSide);
+        // Thrown inside Assess's safety net, so the rules answer rather than a NaN reaching the caller.
+        if (!double.IsFinite(s.Probability) || s.Up.Concat(s.Down).Any(r => !double.IsFinite(r.Effect)))
+            throw new InvalidOperationException($"the model gave a non-finite result (raw score {s.Raw})");
         var band = cutoffs.Assign(s.Probability, ruled is not null);
         var reasons = new List<Reason>(ReasonsPerSide * 2 + 1);
         if (ruled is not null)
