@@ -64,6 +64,13 @@ public sealed class LeadScorer(RuleSet rules, ScoringPolicy policy)
         return new LeadAssessment(new ScoredLead(null, score, ruled.Band, RulesSource, null, ruled.Reasons, warnings), []);
     }
 
+    private static bool AllFinite(IReadOnlyList<Reason> reasons)
+    {
+        for (var i = 0; i < reasons.Count; i++)
+            if (!double.IsFinite(reasons[i].Effect)) return false;
+        return true;
+    }
+
     /// <summary>The cutoffs a bundle recommends, used until marketing sets others.</summary>
     public static BandCutoffs CutoffsOf(ModelBundle bundle) =>
         new(bundle.Manifest.RecommendedCutoffs.Mql, bundle.Manifest.RecommendedCutoffs.Sql);
@@ -72,7 +79,7 @@ public sealed class LeadScorer(RuleSet rules, ScoringPolicy policy)
     {
         var s = bundle.Score(lead.Features, lead.Values, ReasonsPerSide);
         // Thrown inside Assess's safety net, so the rules answer rather than a NaN reaching the caller.
-        if (!double.IsFinite(s.Probability) || s.Up.Concat(s.Down).Any(r => !double.IsFinite(r.Effect)))
+        if (!double.IsFinite(s.Probability) || !AllFinite(s.Up) || !AllFinite(s.Down))
             throw new InvalidOperationException($"the model gave a non-finite result (raw score {s.Raw})");
         var band = cutoffs.Assign(s.Probability, ruled is not null);
         var reasons = new List<Reason>(ReasonsPerSide * 2 + 1);

@@ -23,4 +23,11 @@ public static class JsonText
         try { text = element.GetString(); return true; }
         catch (InvalidOperationException) { text = null; return false; }
     }
+
+    /// <summary>The reader's current string token, or false when it is not valid text.</summary>
+    public static bool TryGetText(this ref Utf8JsonReader reader, out string? text)
+    {
+        try { text = reader.GetString(); return true; }
+        catch (InvalidOperationException) { text = null; return false; }
+    }
 }

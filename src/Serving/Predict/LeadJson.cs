@@ -154,13 +154,9 @@ public static class LeadJson
         switch (r.TokenType)
         {
             case JsonTokenType.String:
-                try { value = r.GetString(); return true; }
-                catch (InvalidOperationException)
-                {
-                    value = null;
-                    problem = JsonText.Invalid;
-                    return false;
-                }
+                if (r.TryGetText(out value)) return true;
+                problem = JsonText.Invalid;
+                return false;
             case JsonTokenType.Number: value = Encoding.UTF8.GetString(r.ValueSpan); return true;
             case JsonTokenType.True: value = "true"; return true;
             case JsonTokenType.False: value = "false"; return true;
