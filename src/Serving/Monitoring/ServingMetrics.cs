@@ -12,7 +12,11 @@ public sealed class ServingMetrics
 
     public ServingMetrics() => ModelInfo.WithLabels("none").Set(1);
 
-    public void Scored(string band, string source) => Predictions.WithLabels(band, source).Inc();
+    // Bands and sources are few: their labelled counters are looked up once, not on every prediction.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Band, string Source), Counter.Child> _scored = new();
+
+    public void Scored(string band, string source) =>
+        _scored.GetOrAdd((band, source), static k => Predictions.WithLabels(k.Band, k.Source)).Inc();
 
     public void ModelServed(string version, string? old)
     {
