@@ -31,6 +31,8 @@ public sealed class TrainedModel
     public required bool[] TestLabels { get; init; }
     public required IReadOnlyList<FieldImportance> Importance { get; init; }
     public required IReadOnlyList<LeakFlag> Leaks { get; init; }
+    /// <summary>Values that could not be read as their column's type ("line N: field: problem"); each was used as missing.</summary>
+    public IReadOnlyList<string> UnreadableValues { get; init; } = [];
     public required string SplitMethod { get; init; }
     public required LeadDataset Train { get; init; }
     public required LeadDataset TestSet { get; init; }
@@ -70,8 +72,9 @@ public static class ModelTrainer
 
         var plan = FeaturePlan.Fit(data.Schema, train.Values, o.Features);
         var width = plan.Width;
-        var xTrain = Encode(plan, train);
-        var xTest = Encode(plan, test);
+        var unreadable = new List<(long Line, string Field, string Problem)>();
+        var xTrain = Encode(plan, train, unreadable);
+        var xTest = Encode(plan, test, unreadable);
         var yTrain = train.Labels;
         var yTrainArray = yTrain.ToArray();
 
@@ -158,12 +161,14 @@ public static class ModelTrainer
         {
             Plan = plan, Scoring = final, Calibrator = calibrator, MlModels = mlModels, Ml = ml, Seed = o.Seed, Chosen = best, CrossValidation = results,
             Calibration = calibration, Test = summary, TestProbabilities = pTest, TestLabels = yTest, Importance = importance, Leaks = leaks,
+            UnreadableValues = [.. unreadable.OrderBy(u => u.Line).Select(u => $"line {u.Line}: {u.Field}: {u.Problem}")],
             SplitMethod = method, Train = train, TestSet = test,
             Checks = checkRows.Select((x, i) => (x, mlScores[i])).ToList(),
         };
     }
 
-    public static float[][] Encode(FeaturePlan plan, LeadDataset d)
+    /// <param name="unreadable">When given, receives each value that could not be read and was used as missing.</param>
+    public static float[][] Encode(FeaturePlan plan, LeadDataset d, List<(long Line, string Field, string Problem)>? unreadable = null)
     {
         var x = new float[d.Count][];
         var problems = new List<FieldProblem>();
@@ -175,7 +180,11 @@ public static class ModelTrainer
             {
                 // A bad value becomes "missing" for training; the row is kept (its other fields are informative).
                 var v = (string?[])d.Values[i].Clone();
-                foreach (var p in problems) v[Array.IndexOf(d.Fields, p.Field)] = null;
+                foreach (var p in problems)
+                {
+                    v[Array.IndexOf(d.Fields, p.Field)] = null;
+                    unreadable?.Add((d.Lines[i], p.Field, p.Message));
+                }
                 plan.Encode(v, x[i]);
             }
         }

@@ -11,6 +11,9 @@ internal static class TrainSummary
         var t = new Table().Title("training summary").HideHeaders().AddColumns("", "");
         t.AddRow("rows", $"{data.Count} ({m.Train.Count} train, {m.TestSet.Count} test; {manifest.Data.Split})");
         if (data.SkippedRows.Count > 0) t.AddRow("[yellow]skipped rows[/]", Markup.Escape($"{data.SkippedRows.Count}: " + string.Join("; ", data.SkippedRows.Take(3)) + (data.SkippedRows.Count > 3 ? "; …" : "")));
+        if (m.UnreadableValues.Count > 0)
+            t.AddRow("[yellow]values read as missing[/]", Markup.Escape($"{m.UnreadableValues.Count}: " + string.Join("; ", m.UnreadableValues.Take(3)) +
+                                                                        (m.UnreadableValues.Count > 3 ? "; …" : "")));
         t.AddRow("label rate", $"{(double)data.Positives / data.Count:P1}");
         t.AddRow("trainer", Markup.Escape(m.Chosen.Describe()));
         t.AddRow("calibration", Markup.Escape($"{m.Calibration.Method} ({m.Calibration.Why})"));

@@ -11,6 +11,27 @@ namespace LeadPropensity.Core.Tests.Modeling;
 public class TrainingPipelineTests(TrainedSampleFixture f)
 {
     [Fact]
+    public void ValuesThatCannotBeReadAreUsedAsMissingAndReportedWithTheirLines()
+    {
+        var col = Array.IndexOf(f.Data.Fields, "website_visits_30d");
+        var values = f.Data.Values.Select(v => (string?[])v.Clone()).ToList();
+        int[] bad = [3, 10, 50, 2999];
+        foreach (var i in bad) values[i][col] = i == 10 ? "1e39" : "lots";
+        var data = new LeadDataset
+        {
+            Schema = f.Data.Schema, Fields = f.Data.Fields, Values = values, Labels = f.Data.Labels, Ids = f.Data.Ids,
+            Times = f.Data.Times, Lines = f.Data.Lines, Sha256 = "", SkippedRows = [],
+        };
+
+        var m = ModelTrainer.Train(data, new TrainingOptions { Trainer = TrainerKind.Logistic, Seed = 5 });
+
+        Assert.Equal(bad.Select(i => $"line {f.Data.Lines[i]}: website_visits_30d:"),
+            m.UnreadableValues.Select(u => u[..(u.IndexOf("website_visits_30d:", StringComparison.Ordinal) + "website_visits_30d:".Length)]));
+        Assert.Contains("outside the range", m.UnreadableValues[1]);
+        Assert.Empty(f.Model.UnreadableValues);
+    }
+
+    [Fact]
     public void TimestampedDataIsJudgedOnTheMostRecentFifth()
     {
         Assert.Equal(800, f.Model.TestSet.Count);
