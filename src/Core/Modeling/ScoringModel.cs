@@ -16,7 +16,7 @@ public abstract class ScoringModel
     public abstract double Raw(ReadOnlySpan<float> x);
 
     /// <summary>Adds each slot's share of (raw score − <see cref="Baseline"/>) to <paramref name="slots"/>.</summary>
-    public abstract void Contributions(ReadOnlySpan<float> x, Span<double> slots);
+    public void Contributions(ReadOnlySpan<float> x, Span<double> slots) => RawAndContributions(x, slots);
 
     /// <summary>The raw score of a "typical" lead that the contributions are measured from.</summary>
     public abstract double Baseline { get; }
@@ -203,8 +203,6 @@ public sealed class TreeEnsembleModel : ScoringModel
         while (next < counts.Count) result[next++] = s;
     }
 
-    public override void Contributions(ReadOnlySpan<float> x, Span<double> slots) => RawAndContributions(x, slots);
-
     /// <summary>Like <see cref="Raw"/> (four trees in lockstep), adding each step's path contribution to its split feature's slot.</summary>
     public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale = 1)
     {
@@ -248,8 +246,6 @@ public sealed class LinearModel : ScoringModel
         return s;
     }
 
-    public override void Contributions(ReadOnlySpan<float> x, Span<double> slots) => RawAndContributions(x, slots);
-
     public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale = 1)
     {
         var s = Bias;
@@ -278,8 +274,6 @@ public sealed class BlendModel : ScoringModel
         for (var i = 0; i < Parts.Count; i++) s += Weights[i] * Parts[i].Raw(x);
         return s;
     }
-
-    public override void Contributions(ReadOnlySpan<float> x, Span<double> slots) => RawAndContributions(x, slots);
 
     public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale = 1)
     {
