@@ -6,13 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f LeadPropensity.sln ] || { echo "cannot find the repository root" >&2; exit 1; }
-PY=/usr/bin/python3   # the Debian python that python3-xgboost belongs to (not a pyenv shim)
-if ! "$PY" -c 'import sklearn, xgboost, numpy' 2>/dev/null; then
-  echo "installing python3-sklearn python3-xgboost (Debian packages)" >&2
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update
-  $SUDO apt-get install -y python3-sklearn python3-xgboost
-fi
+. bench/lib/python.sh
+ensure_python "import sklearn, xgboost, numpy" python3-sklearn python3-xgboost
 dotnet build -c Release src/Training -v quiet -nologo >/dev/null
 dotnet build -c Release bench/TrainingScale -v quiet -nologo >/dev/null
 exec "$PY" -u bench/training/fit_vs_xgb.py "$@"

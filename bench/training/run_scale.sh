@@ -8,13 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f LeadPropensity.sln ] || { echo "cannot find the repository root" >&2; exit 1; }
 
-PY=/usr/bin/python3   # the Debian python that the Debian packages below belong to (not a pyenv shim)
-if ! "$PY" -c 'import sklearn, xgboost, pandas' 2>/dev/null; then
-  echo "installing python3-sklearn python3-xgboost python3-pandas (Debian packages)" >&2
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update
-  $SUDO apt-get install -y python3-sklearn python3-xgboost python3-pandas
-fi
+. bench/lib/python.sh
+ensure_python "import sklearn, xgboost, pandas" python3-sklearn python3-xgboost python3-pandas
 
 dotnet build -c Release src/Training -v quiet -nologo >/dev/null
 exec "$PY" bench/training/scale.py "$@"
