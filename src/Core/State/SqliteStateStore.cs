@@ -93,59 +93,29 @@ public sealed class SqliteStateStore : SqlStateStore
             """),
     ];
 
-    /// <summary>Rows per INSERT statement: one statement step for many rows, well inside SQLite's parameter limit.</summary>
-    private const int RowsPerInsert = 32;
-
-    // Multi-row INSERTs, each prepared once per batch and re-bound, inside the caller's transaction: a statement per
-    // row spent more in the driver's per-statement work than SQLite spent storing the row.
+    // One single-row INSERT, prepared once per batch and re-bound for each row, inside the caller's transaction. Not
+    // multi-row statements: Microsoft.Data.Sqlite finds each parameter by name (sqlite3_bind_parameter_index, a linear
+    // scan), so binding a 32-row statement's 256 parameters cost more than SQLite spent storing the rows.
     protected override Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
     {
-        SqliteCommand? full = null, rest = null;
-        try
+        using var cmd = (SqliteCommand)c.CreateCommand();
+        cmd.Transaction = (SqliteTransaction)tx;
+        cmd.CommandText = "INSERT INTO predictions (lead_id, at, model_version, source, probability, score, band, features_json) " +
+                          "VALUES (@l, @a, @m, @s, @p, @c, @b, @f)";
+        var (lead, at, model, source) = (cmd.Parameters.Add("@l", SqliteType.Text), cmd.Parameters.Add("@a", SqliteType.Text),
+            cmd.Parameters.Add("@m", SqliteType.Text), cmd.Parameters.Add("@s", SqliteType.Text));
+        var (probability, score, band, features) = (cmd.Parameters.Add("@p", SqliteType.Real), cmd.Parameters.Add("@c", SqliteType.Integer),
+            cmd.Parameters.Add("@b", SqliteType.Text), cmd.Parameters.Add("@f", SqliteType.Text));
+        cmd.Prepare();
+        foreach (var p in batch)
         {
-            for (var start = 0; start < batch.Count; start += RowsPerInsert)
-            {
-                ct.ThrowIfCancellationRequested();
-                var n = Math.Min(RowsPerInsert, batch.Count - start);
-                var cmd = n == RowsPerInsert ? full ??= InsertCommand(c, tx, n) : rest = InsertCommand(c, tx, n);
-                for (var i = 0; i < n; i++)
-                {
-                    var p = batch[start + i];
-                    var ps = cmd.Parameters;
-                    var o = i * 8;
-                    (ps[o].Value, ps[o + 1].Value, ps[o + 2].Value, ps[o + 3].Value) = (p.LeadId, TimeValue(p.At), (object?)p.ModelVersion ?? DBNull.Value, p.Source);
-                    (ps[o + 4].Value, ps[o + 5].Value, ps[o + 6].Value, ps[o + 7].Value) = (p.Probability, p.Score, p.Band, p.FeaturesJson);
-                }
-                // Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway.
-                cmd.ExecuteNonQuery();
-            }
-        }
-        finally
-        {
-            full?.Dispose();
-            rest?.Dispose();
+            ct.ThrowIfCancellationRequested();
+            (lead.Value, at.Value, model.Value, source.Value) = (p.LeadId, TimeValue(p.At), (object?)p.ModelVersion ?? DBNull.Value, p.Source);
+            (probability.Value, score.Value, band.Value, features.Value) = (p.Probability, p.Score, p.Band, p.FeaturesJson);
+            // Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway.
+            cmd.ExecuteNonQuery();
         }
         return Task.CompletedTask;
-    }
-
-    private static SqliteCommand InsertCommand(DbConnection c, DbTransaction tx, int rows)
-    {
-        var sql = new System.Text.StringBuilder("INSERT INTO predictions (lead_id, at, model_version, source, probability, score, band, features_json) VALUES ");
-        var cmd = (SqliteCommand)c.CreateCommand();
-        cmd.Transaction = (SqliteTransaction)tx;
-        for (var i = 0; i < rows; i++)
-        {
-            sql.Append(i == 0 ? "(" : ", (");
-            for (var j = 0; j < 8; j++)
-            {
-                var name = $"@p{i}_{j}";
-                sql.Append(j == 0 ? name : ", " + name);
-                cmd.Parameters.Add(new SqliteParameter(name, null));
-            }
-            sql.Append(')');
-        }
-        cmd.CommandText = sql.ToString();
-        return cmd;
     }
 
     public override ValueTask DisposeAsync()
