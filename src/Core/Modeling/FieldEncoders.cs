@@ -146,14 +146,47 @@ public sealed class TextEncoder : FieldEncoder
         return new TextEncoder { Field = col.Name, Vocabulary = vocab };
     }
 
+    private static readonly System.Buffers.SearchValues<char> SeparatorValues = System.Buffers.SearchValues.Create(Separators);
+
+    /// <summary>Sets the slot of every vocabulary token of <see cref="Tokens"/>, without allocating them (this runs for every scored lead).</summary>
     public override bool Encode(string? raw, Span<float> dest, DateTime? reference, out string? problem)
     {
         problem = null;
         dest.Clear();
         if (raw is null) { dest[Vocabulary.Count] = 1; return true; }
-        _index ??= Vocabulary.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
-        foreach (var t in Tokens(raw))
-            if (_index.TryGetValue(t, out var k)) dest[k] = 1;
+        var lookup = (_index ??= Vocabulary.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal))
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+        char[]? rented = null;
+        // Lower-cased text, then room for one "word word" bigram (never longer than the text plus one space).
+        var buffer = raw.Length <= 256 ? stackalloc char[2 * raw.Length + 1] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(2 * raw.Length + 1));
+        try
+        {
+            var lower = buffer[..raw.Length];
+            raw.AsSpan().ToLowerInvariant(lower);
+            var pair = buffer[raw.Length..];
+            var previous = ((ReadOnlySpan<char>)lower)[..0];
+            var rest = (ReadOnlySpan<char>)lower;
+            while (!rest.IsEmpty)
+            {
+                var end = rest.IndexOfAny(SeparatorValues);
+                var word = end < 0 ? rest : rest[..end];
+                rest = end < 0 ? default : rest[(end + 1)..];
+                if (word.IsEmpty) continue;
+                if (lookup.TryGetValue(word, out var k)) dest[k] = 1;
+                if (!previous.IsEmpty)
+                {
+                    previous.CopyTo(pair);
+                    pair[previous.Length] = ' ';
+                    word.CopyTo(pair[(previous.Length + 1)..]);
+                    if (lookup.TryGetValue(pair[..(previous.Length + 1 + word.Length)], out var b)) dest[b] = 1;
+                }
+                previous = word;
+            }
+        }
+        finally
+        {
+            if (rented is not null) System.Buffers.ArrayPool<char>.Shared.Return(rented);
+        }
         return true;
     }
 }

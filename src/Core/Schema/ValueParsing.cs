@@ -21,6 +21,15 @@ public static class ValueParsing
 
     public static bool TryDate(string raw, string? format, out DateTime value)
     {
+        // The ISO 8601 forms CRMs send (the first, and most used, of DateFormats) are read directly: the general
+        // parser tries each format in turn, which cost more than the rest of preparing a lead for scoring.
+        if (format is null && TryIsoDate(raw.AsSpan().Trim(), out value)) return true;
+        return TryDateByFormats(raw, format, out value);
+    }
+
+    /// <summary>The general path: <paramref name="format"/> when given, else each of DateFormats, then any ISO 8601 form.</summary>
+    internal static bool TryDateByFormats(string raw, string? format, out DateTime value)
+    {
         var t = raw.Trim();
         const DateTimeStyles styles = DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal;
         if (format is not null)
@@ -33,4 +42,74 @@ public static class ValueParsing
     }
 
     public static bool TryDate(string raw, out DateTime value) => TryDate(raw, null, out value);
+
+    /// <summary>
+    /// yyyy-MM-dd, optionally followed by 'T' or ' ' and HH:mm, HH:mm:ss or HH:mm:ss.f…(1–7 digits), then optionally
+    /// 'Z' or ±HH:mm after seconds — read as UTC, an offset converted to UTC, exactly as <see cref="TryDateByFormats"/>
+    /// reads them. False for anything else (including out-of-range fields), which the general path then decides.
+    /// </summary>
+    internal static bool TryIsoDate(ReadOnlySpan<char> t, out DateTime value)
+    {
+        value = default;
+        if (t.Length < 10 || t[4] != '-' || t[7] != '-') return false;
+        if (!Digits(t, 0, 4, out var year) || !Digits(t, 5, 2, out var month) || !Digits(t, 8, 2, out var day)) return false;
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)) return false;
+        long ticks = new DateTime(year, month, day).Ticks;
+        if (t.Length == 10) { value = new DateTime(ticks, DateTimeKind.Utc); return true; }
+        var space = t[10] == ' ';
+        if ((t[10] != 'T' && !space) || t.Length < 16 || t[13] != ':') return false;
+        if (!Digits(t, 11, 2, out var hour) || !Digits(t, 14, 2, out var minute) || hour > 23 || minute > 59) return false;
+        ticks += hour * TimeSpan.TicksPerHour + minute * TimeSpan.TicksPerMinute;
+        if (t.Length == 16)
+        {
+            // "yyyy-MM-dd HH:mm" is a listed format; "yyyy-MM-ddTHH:mm" is left to the general parser.
+            if (!space) return false;
+            value = new DateTime(ticks, DateTimeKind.Utc);
+            return true;
+        }
+        if (t.Length < 19 || t[16] != ':' || !Digits(t, 17, 2, out var second) || second > 59) return false;
+        ticks += second * TimeSpan.TicksPerSecond;
+        var i = 19;
+        if (space)
+        {
+            if (t.Length != 19) return false;
+            value = new DateTime(ticks, DateTimeKind.Utc);
+            return true;
+        }
+        if (i < t.Length && t[i] == '.')
+        {
+            var start = ++i;
+            long fraction = 0;
+            while (i < t.Length && char.IsAsciiDigit(t[i]) && i - start < 7) fraction = fraction * 10 + (t[i++] - '0');
+            var n = i - start;
+            if (n == 0 || (i < t.Length && char.IsAsciiDigit(t[i]))) return false;
+            for (var k = n; k < 7; k++) fraction *= 10;
+            ticks += fraction;
+        }
+        if (i < t.Length)
+        {
+            if (t[i] == 'Z' && i + 1 == t.Length) { }
+            else if (t.Length - i == 6 && (t[i] == '+' || t[i] == '-') && t[i + 3] == ':'
+                     && Digits(t, i + 1, 2, out var oh) && Digits(t, i + 4, 2, out var om) && oh <= 14 && om <= 59 && oh * 60 + om <= 14 * 60)
+            {
+                var offset = (oh * TimeSpan.TicksPerHour + om * TimeSpan.TicksPerMinute) * (t[i] == '-' ? -1 : 1);
+                ticks -= offset;
+            }
+            else return false;
+        }
+        if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks) return false;
+        value = new DateTime(ticks, DateTimeKind.Utc);
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> t, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(t[i])) return false;
+            value = value * 10 + (t[i] - '0');
+        }
+        return true;
+    }
 }
