@@ -20,9 +20,24 @@ public sealed class ModelBundle
     public FeaturePlan Plan => Artifact.Plan;
     public IReadOnlyList<string> Fields => Artifact.Plan.Fields;
 
-    private HashSet<string>? _known;
+    /// <summary>The <paramref name="count"/> most important fields the model scores, most important first (computed once per count).</summary>
+    public IReadOnlyList<string> TopFields(int count)
+    {
+        var cached = _top;
+        if (cached is not null && cached.Count == count) return cached.Fields;
+        var fields = Manifest.Importance.Select(i => i.Field).Where(Fields.Contains).Take(count).ToList();
+        _top = new TopFieldsCache(count, fields);
+        return fields;
+    }
+
+    private sealed record TopFieldsCache(int Count, IReadOnlyList<string> Fields);
+    private TopFieldsCache? _top;
+
+    private HashSet<string>? _known, _knownExact;
     /// <summary>Every schema column name, ignoring case: a request field outside it is reported as unknown.</summary>
     internal HashSet<string> KnownColumns => _known ??= new HashSet<string>(Schema.Columns.Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
+    /// <summary>The same names, spelled exactly: the quick first look (hashing ignoring case costs several times more).</summary>
+    internal HashSet<string> KnownColumnsExact => _knownExact ??= new HashSet<string>(Schema.Columns.Select(c => c.Name), StringComparer.Ordinal);
 
     /// <summary>Loads and verifies a bundle; any damage (missing file, wrong hash, bad JSON, failed check) is an <see cref="InvalidDataException"/>.</summary>
     public static ModelBundle Load(string dir)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
 
 namespace LeadPropensity.Core.Modeling;
@@ -37,12 +39,37 @@ public sealed class TreeEnsembleModel : ScoringModel
         [JsonIgnore] internal double[]? NodeMean { get; set; }
     }
 
-    public required IReadOnlyList<Tree> Trees { get => _trees; init => _trees = [.. value]; }
+    public required IReadOnlyList<Tree> Trees { get => _trees; init => _trees = Checked(value); }
     public double Bias { get; init; }
     private readonly Tree[] _trees = [];
     private double? _baseline;
 
     public override double Baseline => _baseline ??= Bias + Trees.Sum(t => t.Weight * Means(t)[0]);
+
+    /// <summary>
+    /// Trees as a bundle may hold them, checked before anything walks them (a walk reads without bounds checks, and
+    /// subtree means recurse): only children inside their tree, internal children after their parent (so no cycles),
+    /// arrays of matching lengths and non-negative features.
+    /// </summary>
+    private static Tree[] Checked(IReadOnlyList<Tree> trees)
+    {
+        for (var k = 0; k < trees.Count; k++)
+        {
+            var t = trees[k];
+            var internals = t.Left.Length;
+            if (t.Right.Length != internals || t.Feature.Length != internals || t.Threshold.Length != internals || t.Leaf.Length != internals + 1)
+                throw new InvalidDataException($"tree {k}: {internals} left, {t.Right.Length} right, {t.Feature.Length} features, " +
+                                               $"{t.Threshold.Length} thresholds and {t.Leaf.Length} leaves do not make a binary tree");
+            for (var i = 0; i < internals; i++)
+            {
+                foreach (var child in (ReadOnlySpan<int>)[t.Left[i], t.Right[i]])
+                    if (child >= 0 ? child <= i || child >= internals : ~child >= t.Leaf.Length)
+                        throw new InvalidDataException($"tree {k}: node {i} has child {child}, outside the tree or before its parent");
+                if (t.Feature[i] < 0) throw new InvalidDataException($"tree {k}: node {i} splits on feature {t.Feature[i]}");
+            }
+        }
+        return [.. trees];
+    }
 
     public override double Raw(ReadOnlySpan<float> x)
     {
@@ -58,7 +85,11 @@ public sealed class TreeEnsembleModel : ScoringModel
     private double Walk<TSink>(ReadOnlySpan<float> x, ref TSink sink) where TSink : IStepSink, allows ref struct
     {
         var f = Compiled;
-        var (nodes, roots, value) = (f.Nodes, f.Roots, f.Value);
+        // Every index below is checked once here or when the trees were compiled, so the walk reads without bounds checks.
+        if (x.Length <= f.MaxFeature) throw new ArgumentException($"the trees read feature {f.MaxFeature}; the vector has {x.Length}", nameof(x));
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(f.Nodes);
+        ref var xs = ref MemoryMarshal.GetReference(x);
+        var (roots, value) = (f.Roots, f.Value);
         var s = Bias;
         var k = 0;
         for (; k + Lanes <= roots.Length; k += Lanes)
@@ -66,17 +97,17 @@ public sealed class TreeEnsembleModel : ScoringModel
             int a = roots[k], b = roots[k + 1], c = roots[k + 2], d = roots[k + 3];
             for (var step = f.GroupDepth[k / Lanes]; step > 0; step--)
             {
-                ref readonly var na = ref nodes[a];
-                ref readonly var nb = ref nodes[b];
-                ref readonly var nc = ref nodes[c];
-                ref readonly var nd = ref nodes[d];
-                int ga = GoesRight(x[na.Feature], na.Threshold), gb = GoesRight(x[nb.Feature], nb.Threshold),
-                    gc = GoesRight(x[nc.Feature], nc.Threshold), gd = GoesRight(x[nd.Feature], nd.Threshold);
+                ref readonly var na = ref Unsafe.Add(ref nodes, a);
+                ref readonly var nb = ref Unsafe.Add(ref nodes, b);
+                ref readonly var nc = ref Unsafe.Add(ref nodes, c);
+                ref readonly var nd = ref Unsafe.Add(ref nodes, d);
+                int ga = GoesRight(Unsafe.Add(ref xs, na.Feature), na.Threshold), gb = GoesRight(Unsafe.Add(ref xs, nb.Feature), nb.Threshold),
+                    gc = GoesRight(Unsafe.Add(ref xs, nc.Feature), nc.Threshold), gd = GoesRight(Unsafe.Add(ref xs, nd.Feature), nd.Threshold);
                 sink.Step(na, ga);
                 sink.Step(nb, gb);
                 sink.Step(nc, gc);
                 sink.Step(nd, gd);
-                (a, b, c, d) = (na.Child[ga], nb.Child[gb], nc.Child[gc], nd.Child[gd]);
+                (a, b, c, d) = (na.ChildAt(ga), nb.ChildAt(gb), nc.ChildAt(gc), nd.ChildAt(gd));
             }
             // Added in tree order, as ML.NET does: the same bits as walking the trees one by one.
             s += value[a]; s += value[b]; s += value[c]; s += value[d];
@@ -86,10 +117,10 @@ public sealed class TreeEnsembleModel : ScoringModel
             var a = roots[k];
             for (var step = f.Depth[k]; step > 0; step--)
             {
-                ref readonly var na = ref nodes[a];
-                var ga = GoesRight(x[na.Feature], na.Threshold);
+                ref readonly var na = ref Unsafe.Add(ref nodes, a);
+                var ga = GoesRight(Unsafe.Add(ref xs, na.Feature), na.Threshold);
                 sink.Step(na, ga);
-                a = na.Child[ga];
+                a = na.ChildAt(ga);
             }
             s += value[a];
         }
@@ -110,7 +141,9 @@ public sealed class TreeEnsembleModel : ScoringModel
     private readonly ref struct SlotContributions(Span<double> slots, double scale) : IStepSink
     {
         private readonly Span<double> _slots = slots;
-        public void Step(in FlatNode node, int side) => _slots[node.Feature] += scale * node.Delta[side];
+        // The slots were checked against the largest feature index before the walk.
+        public void Step(in FlatNode node, int side) =>
+            Unsafe.Add(ref MemoryMarshal.GetReference(_slots), node.Feature) += scale * node.DeltaAt(side);
     }
 
     private const int Lanes = 4;
@@ -123,7 +156,7 @@ public sealed class TreeEnsembleModel : ScoringModel
     private FlatTrees Compiled => _compiled ??= Compile();
     private FlatTrees? _compiled;
 
-    private sealed record FlatTrees(FlatNode[] Nodes, int[] Roots, double[] Value, int[] Depth, int[] GroupDepth);
+    private sealed record FlatTrees(FlatNode[] Nodes, int[] Roots, double[] Value, int[] Depth, int[] GroupDepth, int MaxFeature);
 
     private readonly struct FlatNode(int feature, float threshold, int left, int right, double deltaLeft, double deltaRight)
     {
@@ -133,6 +166,10 @@ public sealed class TreeEnsembleModel : ScoringModel
         public readonly Pair<int> Child = new(left, right);
         /// <summary>What taking each branch adds to the split feature's contribution (weight × change of subtree mean).</summary>
         public readonly Pair<double> Delta = new(deltaLeft, deltaRight);
+
+        /// <summary>The child on <paramref name="side"/> (0 or 1, as <see cref="GoesRight"/> gives it), read without a bounds check.</summary>
+        public int ChildAt(int side) => Unsafe.Add(ref Unsafe.As<Pair<int>, int>(ref Unsafe.AsRef(in Child)), side);
+        public double DeltaAt(int side) => Unsafe.Add(ref Unsafe.As<Pair<double>, double>(ref Unsafe.AsRef(in Delta)), side);
     }
 
     [System.Runtime.CompilerServices.InlineArray(2)]
@@ -152,6 +189,7 @@ public sealed class TreeEnsembleModel : ScoringModel
         var value = new List<double>();
         var roots = new int[_trees.Length];
         var depth = new int[_trees.Length];
+        var maxFeature = 0;
         for (var k = 0; k < _trees.Length; k++)
         {
             var t = _trees[k];
@@ -163,6 +201,7 @@ public sealed class TreeEnsembleModel : ScoringModel
             double Mean(int child) => child >= 0 ? means[child] : t.Leaf[~child];
             for (var i = 0; i < internals; i++)
             {
+                maxFeature = Math.Max(maxFeature, t.Feature[i]);
                 nodes.Add(new FlatNode(t.Feature[i], t.Threshold[i], Global(t.Left[i]), Global(t.Right[i]),
                     t.Weight * (Mean(t.Left[i]) - means[i]), t.Weight * (Mean(t.Right[i]) - means[i])));
                 value.Add(0);
@@ -180,7 +219,7 @@ public sealed class TreeEnsembleModel : ScoringModel
         }
         var groups = new int[_trees.Length / Lanes];
         for (var g = 0; g < groups.Length; g++) groups[g] = depth.Skip(g * Lanes).Take(Lanes).Max();
-        return new FlatTrees([.. nodes], roots, [.. value], depth, groups);
+        return new FlatTrees([.. nodes], roots, [.. value], depth, groups, maxFeature);
     }
 
     /// <summary>The raw score using only the first <c>counts[i]</c> trees, for each i (counts ascending): early stopping without refitting.</summary>
@@ -206,6 +245,7 @@ public sealed class TreeEnsembleModel : ScoringModel
     /// <summary>Like <see cref="Raw"/> (four trees in lockstep), adding each step's path contribution to its split feature's slot.</summary>
     public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale = 1)
     {
+        if (slots.Length <= Compiled.MaxFeature) throw new ArgumentException($"the trees read feature {Compiled.MaxFeature}; there are {slots.Length} slots", nameof(slots));
         var sink = new SlotContributions(slots, scale);
         return Walk(x, ref sink);
     }

@@ -42,7 +42,8 @@ public sealed class LeadScorer(RuleSet rules, ScoringPolicy policy)
             lead = PreparedLead.From(bundle, fields);
             if (!lead.IsValid) return new LeadAssessment(null, lead.Problems);
         }
-        var warnings = lead?.Warnings.ToList() ?? [];
+        var warnings = new List<string>(lead is null ? 1 : lead.MissingFields.Count + lead.UnknownFields.Count + 1);
+        if (lead is not null) warnings.AddRange(lead.Warnings);
         var why = Policy.RulesReason(bundle, lead, engine);
         if (why is null)
         {

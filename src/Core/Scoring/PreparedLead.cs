@@ -49,9 +49,9 @@ public sealed record PreparedLead(
         List<string>? unknown = null;
         if (exact < fields.Count)
         {
-            var known = bundle.KnownColumns;
+            var (exactly, known) = (bundle.KnownColumnsExact, bundle.KnownColumns);
             foreach (var k in fields.Keys)
-                if (!known.Contains(k)) (unknown ??= []).Add(k);
+                if (!exactly.Contains(k) && !known.Contains(k)) (unknown ??= []).Add(k);
         }
         var x = new float[bundle.Plan.Width];
         var problems = new List<FieldProblem>();

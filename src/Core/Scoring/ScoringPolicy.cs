@@ -22,14 +22,15 @@ public sealed record ScoringPolicy
         if (bundle is null || lead is null) return "no model is loaded";
         var important = ImportantFields(bundle);
         if (important.Count == 0) return null;
-        var missing = important.Where(f => lead.MissingFields.Contains(f, StringComparer.Ordinal)).ToList();
-        var share = (double)missing.Count / important.Count;
-        return share > MaxMissingImportantShare
-            ? $"{missing.Count} of the model's {important.Count} most important fields are missing ({string.Join(", ", missing)})"
-            : null;
+        // Counted first: the list of missing names is only needed for the (rare) answer that sends a lead to the rules.
+        var count = 0;
+        foreach (var f in important)
+            if (lead.MissingFields.Contains(f, StringComparer.Ordinal)) count++;
+        if ((double)count / important.Count <= MaxMissingImportantShare) return null;
+        var missing = important.Where(f => lead.MissingFields.Contains(f, StringComparer.Ordinal));
+        return $"{count} of the model's {important.Count} most important fields are missing ({string.Join(", ", missing)})";
     }
 
     /// <summary>The model's most important fields in manifest order (most important first), limited to fields it scores.</summary>
-    public IReadOnlyList<string> ImportantFields(ModelBundle bundle) =>
-        bundle.Manifest.Importance.Select(i => i.Field).Where(bundle.Fields.Contains).Take(ImportantFieldCount).ToList();
+    public IReadOnlyList<string> ImportantFields(ModelBundle bundle) => bundle.TopFields(ImportantFieldCount);
 }

@@ -55,6 +55,28 @@ public class ScoringModelTests
             }
     }
 
+    /// <summary>The walk reads without bounds checks, so trees that would lead it outside its arrays are refused when built (as a bundle is loaded).</summary>
+    [Theory]
+    [InlineData(new[] { 1 }, new[] { ~1 }, 0, "child 1")]      // internal child outside the tree
+    [InlineData(new[] { 0 }, new[] { ~1 }, 0, "child 0")]      // a node as its own child: a cycle
+    [InlineData(new[] { ~0 }, new[] { ~2 }, 0, "child -3")]    // a leaf the tree does not have
+    [InlineData(new[] { ~0 }, new[] { ~1 }, -1, "feature -1")]
+    [InlineData(new[] { ~0, ~1 }, new[] { ~1 }, 0, "binary tree")]
+    public void MalformedTreesAreRejectedBeforeScoring(int[] left, int[] right, int feature, string named)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => new TreeEnsembleModel { Trees = [new TreeEnsembleModel.Tree(left, right, [feature], [1f], [0.1, 0.2], 1)] });
+        Assert.Contains(named, e.Message);
+    }
+
+    [Fact]
+    public void VectorsShorterThanTheFeaturesTheTreesReadAreRejected()
+    {
+        var model = new TreeEnsembleModel { Trees = [new TreeEnsembleModel.Tree([~0], [~1], [Width - 1], [1f], [0.1, 0.2], 1)] };
+        Assert.Throws<ArgumentException>(() => model.Raw(new float[Width - 1]));
+        Assert.Throws<ArgumentException>(() => model.RawAndContributions(new float[Width], new double[Width - 1]));
+        Assert.Equal(0.2, model.Raw(Enumerable.Repeat(5f, Width).ToArray()));
+    }
+
     /// <summary>Saabas attribution walked straight on the arrays, with subtree means computed here: the oracle.</summary>
     private static double ReferenceWalk(TreeEnsembleModel m, float[] x, double[] slots)
     {
