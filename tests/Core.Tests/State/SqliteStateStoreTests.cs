@@ -20,7 +20,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     }
 
     [Fact]
-    public async Task TheFileIsCreatedOnFirstStartInWalMode()
+    public async Task TheFileIsCreatedOnFirstStartInWalModeWithLargePages()
     {
         var path = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
         Assert.True(File.Exists(path));
@@ -28,5 +28,8 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         await c.OpenAsync();
         await using var cmd = new SqliteCommand("PRAGMA journal_mode", c);
         Assert.Equal("wal", (string?)await cmd.ExecuteScalarAsync());
+        // The prediction log's rows are about a kilobyte each: the store creates its file with 64 KB pages.
+        cmd.CommandText = "PRAGMA page_size";
+        Assert.Equal(65536L, (long)(await cmd.ExecuteScalarAsync())!);
     }
 }
