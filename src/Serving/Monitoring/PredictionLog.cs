@@ -39,16 +39,17 @@ public sealed record LoggedPrediction(
     IEnumerable<KeyValuePair<string, string?>>? Features, byte[]? FeaturesUtf8 = null);
 
 /// <summary>
-/// The prediction log's front door: request handlers hand answers over with <see cref="TryWrite"/>, which never waits.
-/// A full buffer (or one closed for shutdown) drops the answer, counts it in
-/// <c>leadpropensity_prediction_log_dropped_total</c> and has the writer log how many were dropped.
+/// The prediction log's front door. A single /predict hands its answer over with <see cref="TryWrite"/>, which never
+/// waits: a full buffer (or one closed for shutdown) drops the answer, counts it in
+/// <c>leadpropensity_prediction_log_dropped_total</c> and has the writer log how many were dropped. Batches (JSON and
+/// CSV) wait for room instead, so a bulk job runs at the store's pace and keeps its whole log.
 /// </summary>
 public sealed class PredictionLog
 {
-    public const string ReasonFull = "buffer_full", ReasonStore = "store_failed", ReasonClosed = "shutting_down";
+    public const string ReasonFull = "buffer_full", ReasonStore = "store_failed", ReasonClosed = "shutting_down", ReasonAborted = "request_aborted";
 
     private static readonly Counter DroppedTotal = Metrics.CreateCounter("leadpropensity_prediction_log_dropped_total",
-        "Predictions not logged: buffer full, store failing after retries, or arriving after shutdown began.", "reason");
+        "Predictions not logged: buffer full (single /predict calls; batches wait instead), store failing after retries, arriving after shutdown began, or a batch whose caller went away.", "reason");
     private static readonly Counter WrittenTotal = Metrics.CreateCounter("leadpropensity_prediction_log_written_total",
         "Predictions written to the state store's prediction log.");
 
@@ -76,10 +77,45 @@ public sealed class PredictionLog
         TryWrite(new LoggedPrediction(leadId, DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band,
             null, PredictionLogWriter.FeaturesUtf8(features)));
 
-    /// <summary>Queues one row of a CSV batch.</summary>
-    public void Record(CsvScoredRow row, string source, string? modelVersion) =>
-        TryWrite(new LoggedPrediction(row.LeadId, DateTime.UtcNow, modelVersion, source, row.Probability, row.Score, row.Band,
-            row.Fields.Zip(row.Values, KeyValuePair.Create)));
+    /// <summary>
+    /// Queues one lead of a JSON batch, waiting for room when the buffer is full: a batch is slowed down to the store's
+    /// pace rather than losing its log (a single /predict never waits; see <see cref="Record(string?, IReadOnlyDictionary{string, string?}, ScoredLead)"/>).
+    /// </summary>
+    public ValueTask RecordAsync(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer, CancellationToken ct) =>
+        WriteWaitingAsync(new LoggedPrediction(leadId, DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band,
+            null, PredictionLogWriter.FeaturesUtf8(features)), ct);
+
+    /// <summary>
+    /// Queues one row of a CSV batch, waiting for room like <see cref="RecordAsync"/>. The CSV stream is synchronous, so
+    /// this blocks its thread while the writer catches up: a million-row file is scored at the pace its log is stored.
+    /// </summary>
+    public void RecordWaiting(CsvScoredRow row, string source, string? modelVersion, CancellationToken ct)
+    {
+        var p = new LoggedPrediction(row.LeadId, DateTime.UtcNow, modelVersion, source, row.Probability, row.Score, row.Band,
+            row.Fields.Zip(row.Values, KeyValuePair.Create));
+        if (_channel.Writer.TryWrite(p)) return;
+        var wait = WriteWaitingAsync(p, ct);
+        if (!wait.IsCompleted) wait.AsTask().GetAwaiter().GetResult();
+    }
+
+    private async ValueTask WriteWaitingAsync(LoggedPrediction p, CancellationToken ct)
+    {
+        if (_channel.Writer.TryWrite(p)) return;
+        try
+        {
+            await _channel.Writer.WriteAsync(p, ct);
+        }
+        catch (ChannelClosedException)
+        {
+            Drop(ReasonClosed, 1);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The caller went away mid-batch: this answer was never delivered; count it and stop the batch.
+            Drop(ReasonAborted, 1);
+            throw;
+        }
+    }
 
     public bool TryWrite(LoggedPrediction prediction)
     {

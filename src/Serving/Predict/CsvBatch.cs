@@ -55,7 +55,7 @@ public sealed class CsvBatchResult(CsvTableReader reader, ServedModel? served, L
             Reasons = reasons, ErrorRows = true,
             Cutoffs = served is null ? null : scoring.Cutoffs.For(served.Bundle),
             OnScored = band => scoring.Metrics.Scored(band, source),
-            OnRow = row => log.Record(row, source, served?.Version),
+            OnRow = row => log.RecordWaiting(row, source, served?.Version, httpContext.RequestAborted),
             Disqualified = served is null ? null : Disqualifier(served),
         };
         await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 1 << 16);

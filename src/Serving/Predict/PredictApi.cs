@@ -60,7 +60,7 @@ public static class PredictApi
         var served = scoring.Models.Current;
         var assessed = parsed.Leads.Select(l => scoring.Assess(served, l.Features, chosen)).ToList();
         if (assessed.Any(a => !a.IsValid)) return FieldProblems(assessed.Select((a, i) => (a, $"[{i}].")));
-        for (var i = 0; i < assessed.Count; i++) log.Record(parsed.Leads[i].LeadId, parsed.Leads[i].Features, assessed[i].Result!);
+        for (var i = 0; i < assessed.Count; i++) await log.RecordAsync(parsed.Leads[i].LeadId, parsed.Leads[i].Features, assessed[i].Result!, ct);
         return TypedResults.Ok(assessed.Select((a, i) => PredictResponse.From(parsed.Leads[i].LeadId, a.Result!)).ToList());
     }
 

@@ -11,8 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LeadPropensity.Serving.Tests.Loop;
 
 /// <summary>
-/// The prediction log when the store cannot keep up or fails: requests do not wait, and every prediction not written is
-/// counted in /metrics and by the log. A test double wraps a real SQLite store only to stall or fail its appends.
+/// The prediction log when the store cannot keep up or fails: single requests do not wait, batches wait rather than
+/// drop, and every prediction not written is counted in /metrics and by the log. A test double wraps a real SQLite store only to stall or fail its appends.
 /// </summary>
 [Collection(ServingCollection.Name)]
 public sealed class PredictionLogFailureTests(ModelFixture fx) : IAsyncLifetime
@@ -44,6 +44,46 @@ public sealed class PredictionLogFailureTests(ModelFixture fx) : IAsyncLifetime
         await server.DisposeAsync();
         await using var reopened = StateStoreFactory.Create("Sqlite", _db);
         Assert.Equal(n - log.Dropped, (await reopened.GetPredictionsAsync()).Count); // written + dropped = sent: nothing lost unseen
+    }
+
+    [Theory]
+    [InlineData("text/csv")]
+    [InlineData("application/json")]
+    public async Task ABatchWaitsForRoomInTheBufferInsteadOfDropping(string contentType)
+    {
+        var store = new StallingStore(StateStoreFactory.Create("Sqlite", _db));
+        await using var server = Server(store, new() { ["PredictionLog:Capacity"] = "1", ["PredictionLog:BatchSize"] = "1" });
+        var c = Client(server);
+        var log = server.Services.GetRequiredService<PredictionLog>();
+
+        const int n = 12;
+        var leads = fx.Leads.Take(n).ToList();
+        HttpContent body = contentType == "text/csv"
+            ? new StringContent(CsvOf(leads), System.Text.Encoding.UTF8, "text/csv")
+            : System.Net.Http.Json.JsonContent.Create(leads.Select((l, i) => new { leadId = $"B-{i}", features = l }));
+        var request = c.PostAsync("/predict/batch", body);
+
+        // The store is stalled: with room for one answer, the batch cannot finish, and nothing is dropped meanwhile.
+        await Task.Delay(700);
+        Assert.False(request.IsCompleted, "the batch finished although its log could not be stored");
+        Assert.Equal(0, log.Dropped);
+
+        store.Release();
+        var r = await request.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (log.Written < n && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(n, log.Written);
+        Assert.Equal(0, log.Dropped);
+        Assert.Equal(0, await DroppedMetric(c, PredictionLog.ReasonFull));
+    }
+
+    private static string CsvOf(IReadOnlyList<Dictionary<string, string?>> leads)
+    {
+        var headers = leads[0].Keys.ToList();
+        var lines = new List<string> { string.Join(',', headers.Select(LeadPropensity.Core.Csv.CsvText.Escape)) };
+        lines.AddRange(leads.Select(l => string.Join(',', headers.Select(h => LeadPropensity.Core.Csv.CsvText.Escape(l[h] ?? "")))));
+        return string.Join('\n', lines) + "\n";
     }
 
     [Fact]
