@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using static LeadPropensity.Core.State.StateDb;
 
 namespace LeadPropensity.Core.State;
@@ -98,29 +100,51 @@ public sealed class SqliteStateStore : SqlStateStore
             """),
     ];
 
-    // One single-row INSERT, prepared once per batch and re-bound for each row, inside the caller's transaction. Not
-    // multi-row statements: Microsoft.Data.Sqlite finds each parameter by name (sqlite3_bind_parameter_index, a linear
-    // scan), so binding a 32-row statement's 256 parameters cost more than SQLite spent storing the rows.
+    private const string InsertPrediction =
+        "INSERT INTO predictions (lead_id, at, model_version, source, probability, score, band, features_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+    // One single-row INSERT prepared once per batch, bound by position and stepped for each row through SQLite's own API,
+    // inside the caller's transaction (same connection). Microsoft.Data.Sqlite finds each parameter by name and builds a
+    // data reader for every execution; for the prediction log that driver work cost more than SQLite spent storing rows.
     protected override Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
     {
-        using var cmd = (SqliteCommand)c.CreateCommand();
-        cmd.Transaction = (SqliteTransaction)tx;
-        cmd.CommandText = "INSERT INTO predictions (lead_id, at, model_version, source, probability, score, band, features_json) " +
-                          "VALUES (@l, @a, @m, @s, @p, @c, @b, @f)";
-        var (lead, at, model, source) = (cmd.Parameters.Add("@l", SqliteType.Text), cmd.Parameters.Add("@a", SqliteType.Text),
-            cmd.Parameters.Add("@m", SqliteType.Text), cmd.Parameters.Add("@s", SqliteType.Text));
-        var (probability, score, band, features) = (cmd.Parameters.Add("@p", SqliteType.Real), cmd.Parameters.Add("@c", SqliteType.Integer),
-            cmd.Parameters.Add("@b", SqliteType.Text), cmd.Parameters.Add("@f", SqliteType.Text));
-        cmd.Prepare();
-        foreach (var p in batch)
+        var db = ((SqliteConnection)c).Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
+        Check(raw.sqlite3_prepare_v2(db, InsertPrediction, out var stmt), db);
+        using (stmt)
         {
-            ct.ThrowIfCancellationRequested();
-            (lead.Value, at.Value, model.Value, source.Value) = (p.LeadId, TimeValue(p.At), (object?)p.ModelVersion ?? DBNull.Value, p.Source);
-            (probability.Value, score.Value, band.Value, features.Value) = (p.Probability, p.Score, p.Band, p.FeaturesJson);
-            // Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway.
-            cmd.ExecuteNonQuery();
+            var utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
+            try
+            {
+                foreach (var p in batch)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    Check(raw.sqlite3_bind_text(stmt, 1, p.LeadId), db);
+                    Check(raw.sqlite3_bind_text(stmt, 2, (string)TimeValue(p.At)), db);
+                    Check(p.ModelVersion is null ? raw.sqlite3_bind_null(stmt, 3) : raw.sqlite3_bind_text(stmt, 3, p.ModelVersion), db);
+                    Check(raw.sqlite3_bind_text(stmt, 4, p.Source), db);
+                    Check(raw.sqlite3_bind_double(stmt, 5, p.Probability), db);
+                    Check(raw.sqlite3_bind_int(stmt, 6, p.Score), db);
+                    Check(raw.sqlite3_bind_text(stmt, 7, p.Band), db);
+                    var max = Encoding.UTF8.GetMaxByteCount(p.FeaturesJson.Length);
+                    if (utf8.Length < max)
+                    {
+                        System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
+                        utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(max);
+                    }
+                    Check(raw.sqlite3_bind_text(stmt, 8, utf8.AsSpan(0, Encoding.UTF8.GetBytes(p.FeaturesJson, utf8))), db);
+                    var rc = raw.sqlite3_step(stmt);
+                    if (rc != raw.SQLITE_DONE) Check(rc, db);
+                    Check(raw.sqlite3_reset(stmt), db);
+                }
+            }
+            finally { System.Buffers.ArrayPool<byte>.Shared.Return(utf8); }
         }
         return Task.CompletedTask;
+    }
+
+    private static void Check(int rc, sqlite3 db)
+    {
+        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
     }
 
     public override ValueTask DisposeAsync()

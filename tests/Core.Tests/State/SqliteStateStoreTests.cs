@@ -32,4 +32,24 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         cmd.CommandText = "PRAGMA page_size";
         Assert.Equal(65536L, (long)(await cmd.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public async Task AnInsertSQLiteRefusesIsAnErrorAndWritesNothing()
+    {
+        // A trigger makes SQLite refuse the second row of the batch: the whole batch is rolled back and the error surfaces.
+        await using (var c = new SqliteConnection(ConnectionString))
+        {
+            await c.OpenAsync();
+            await using var cmd = new SqliteCommand(
+                "CREATE TRIGGER refuse BEFORE INSERT ON predictions WHEN NEW.lead_id = 'bad' BEGIN SELECT RAISE(ABORT, 'refused by test'); END", c);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        PredictionRecord Row(string id) => new(id, at, "v1", "model", 0.25, 25, "MQL", "{\"a\":\"1\"}");
+        var e = await Assert.ThrowsAsync<SqliteException>(() => Store.AppendPredictionsAsync([Row("ok"), Row("bad")]));
+        Assert.Contains("refused by test", e.Message);
+        Assert.Empty(await Store.GetPredictionsAsync());
+        await Store.AppendPredictionsAsync([Row("ok")]);
+        Assert.Equal("ok", Assert.Single(await Store.GetPredictionsAsync()).LeadId);
+    }
 }
