@@ -9,11 +9,14 @@ public abstract partial class SqlStateStore
 {
     private const int Chunk = 500;
 
+    /// <summary>True when <see cref="InsertPredictionsAsync"/> checks that each row's features are a JSON object itself.</summary>
+    protected virtual bool InsertChecksFeaturesJson => false;
+
     public async Task AppendPredictionsAsync(IReadOnlyList<PredictionRecord> predictions, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         if (predictions.Count == 0) return;
-        Validate(predictions);
+        Validate(predictions, jsonCheckedByInsert: InsertChecksFeaturesJson);
         var batch = predictions.Select(p => p with { At = Utc(p.At) }).ToList();
         await using var c = await OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

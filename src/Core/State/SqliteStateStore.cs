@@ -106,6 +106,8 @@ public sealed class SqliteStateStore : SqlStateStore
     // One single-row INSERT prepared once per batch, bound by position and stepped for each row through SQLite's own API,
     // inside the caller's transaction (same connection). Microsoft.Data.Sqlite finds each parameter by name and builds a
     // data reader for every execution; for the prediction log that driver work cost more than SQLite spent storing rows.
+    protected override bool InsertChecksFeaturesJson => true;
+
     protected override Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
     {
         var db = ((SqliteConnection)c).Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
@@ -131,7 +133,10 @@ public sealed class SqliteStateStore : SqlStateStore
                         System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
                         utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(max);
                     }
-                    Check(raw.sqlite3_bind_text(stmt, 8, utf8.AsSpan(0, Encoding.UTF8.GetBytes(p.FeaturesJson, utf8))), db);
+                    var features = utf8.AsSpan(0, Encoding.UTF8.GetBytes(p.FeaturesJson, utf8));
+                    // Checked here, on the bytes stored, instead of encoding the text a second time beforehand.
+                    if (!IsJsonObject(features)) throw NotAnObject(p);
+                    Check(raw.sqlite3_bind_text(stmt, 8, features), db);
                     var rc = raw.sqlite3_step(stmt);
                     if (rc != raw.SQLITE_DONE) Check(rc, db);
                     Check(raw.sqlite3_reset(stmt), db);

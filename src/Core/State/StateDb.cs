@@ -65,31 +65,43 @@ internal static class StateDb
         return new CutoffSpec(j.Mql, j.Sql, j.MqlPercentile, j.SqlPercentile, names);
     }
 
-    public static void Validate(IReadOnlyList<PredictionRecord> predictions)
+    /// <summary>
+    /// Checks what every store needs of a prediction. Whether <see cref="PredictionRecord.FeaturesJson"/> is a JSON object
+    /// is checked too, unless <paramref name="jsonCheckedByInsert"/>: a store that encodes the features itself (SQLite)
+    /// checks those bytes with <see cref="IsJsonObject(ReadOnlySpan{byte})"/> rather than encoding them twice.
+    /// </summary>
+    public static void Validate(IReadOnlyList<PredictionRecord> predictions, bool jsonCheckedByInsert = false)
     {
         foreach (var p in predictions)
         {
             if (string.IsNullOrWhiteSpace(p.LeadId)) throw new ArgumentException("a prediction has no lead id");
             if (string.IsNullOrWhiteSpace(p.Source)) throw new ArgumentException($"prediction for lead '{p.LeadId}' has no source");
             if (!double.IsFinite(p.Probability)) throw new ArgumentException($"prediction for lead '{p.LeadId}' has probability {p.Probability}");
-            if (!IsJsonObject(p.FeaturesJson))
-                throw new ArgumentException($"prediction for lead '{p.LeadId}': FeaturesJson must be a JSON object");
+            if (jsonCheckedByInsert ? p.FeaturesJson is null : !IsJsonObject(p.FeaturesJson)) throw NotAnObject(p);
         }
     }
+
+    public static ArgumentException NotAnObject(PredictionRecord p) =>
+        new($"prediction for lead '{p.LeadId}': FeaturesJson must be a JSON object");
 
     private static bool IsJsonObject(string? json)
     {
         if (string.IsNullOrWhiteSpace(json)) return false;
-        // A forward-only read (no document built): this runs for every logged prediction.
         var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(json.Length));
+        try { return IsJsonObject(bytes.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(json, bytes))); }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(bytes); }
+    }
+
+    /// <summary>A forward-only read (no document built): this runs for every logged prediction.</summary>
+    public static bool IsJsonObject(ReadOnlySpan<byte> utf8)
+    {
         try
         {
-            var reader = new Utf8JsonReader(bytes.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(json, bytes)));
+            var reader = new Utf8JsonReader(utf8);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
             while (reader.Read()) { }
             return true;
         }
         catch (JsonException) { return false; }
-        finally { System.Buffers.ArrayPool<byte>.Shared.Return(bytes); }
     }
 }

@@ -24,6 +24,20 @@ public abstract partial class StateStoreContract
         Assert.Equal(batch.Skip(10).Take(10), streamed);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("[1, 2]")]
+    [InlineData("{\"visits\": 3")]
+    [InlineData("{\"visits\": 3} trailing")]
+    public async Task ABatchWithFeaturesThatAreNotAJsonObjectIsRefusedWhole(string features)
+    {
+        var batch = new[] { Prediction("L-ok", T0), Prediction("L-bad", T0.AddMinutes(1), features: features), Prediction("L-ok2", T0.AddMinutes(2)) };
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendPredictionsAsync(batch));
+        Assert.Contains("L-bad", e.Message);
+        Assert.Empty(await Store.GetPredictionsAsync());
+    }
+
     [Fact]
     public async Task RetentionDeletesOnlyPredictionsMadeBeforeTheCutoffInChunks()
     {
