@@ -30,9 +30,27 @@ run() { # path connections duration [pace]
     wrk -t2 -c"$2" -d"$3" --latency -s bench/serving/post.lua "http://127.0.0.1:$PORT$1" | grep RESULT
 }
 value() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
+# The prediction log's counters (written, dropped); and a wait until its writer has stored everything buffered, so that
+# one phase's backlog is not charged to the next (single /predict answers are dropped, counted, when the buffer is full).
+log_counts() {
+  curl -s -H "X-Api-Key: $KEY" "http://127.0.0.1:$PORT/metrics" |
+    awk '/^leadpropensity_prediction_log_written_total/ { w = $2 } /^leadpropensity_prediction_log_dropped_total/ { d += $2 }
+         END { printf "%d %d", w, d }'
+}
+drain() {
+  local last=-1 now
+  for _ in $(seq 1 600); do
+    now=$(log_counts | cut -d' ' -f1)
+    [ "$now" = "$last" ] && return
+    last=$now; sleep 1
+  done
+}
 
 run /predict 16 10s >/dev/null; run /bench/echo 16 5s >/dev/null   # warm up (JIT and tiered compilation, GC heap sizing)
+drain; read -r w0 d0 <<< "$(log_counts)"
 predict=$(run /predict "$CONNECTIONS" "$DURATION"); echo "predict  $predict"
+drain; read -r w1 d1 <<< "$(log_counts)"
+echo "         prediction log during the run: $((w1 - w0)) written, $((d1 - d0)) dropped (buffer full)"
 echo=$(run /bench/echo "$CONNECTIONS" "$DURATION"); echo "echo     $echo"
 p=$(echo "$predict" | value rps); e=$(echo "$echo" | value rps)
 echo "ratio predict/echo = $(awk -v p="$p" -v e="$e" 'BEGIN { printf "%.2f", p / e }')"
@@ -43,6 +61,7 @@ echo "half rate target ~$(awk -v p="$p" 'BEGIN { printf "%.0f", p / 2 }') req/s 
 echo "predict@half $(run /predict 32 "$DURATION" "$delay")"
 echo "echo@half    $(run /bench/echo 32 "$DURATION" "$delay")"
 
+drain
 # JSON batch of 1,000 leads, 20 times.
 python3 -c "import json; b=json.load(open('bench/serving/lead.json')); json.dump([dict(b, leadId=f'L-{i}') for i in range(1000)], open('$work/batch.json','w'))"
 curl -s -o /dev/null -H "X-Api-Key: $KEY" -H 'Content-Type: application/json' --data-binary @"$work/batch.json" "http://127.0.0.1:$PORT/predict/batch"
@@ -53,10 +72,14 @@ done
 end=$(date +%s.%N)
 echo "json batch: 20 x 1000 leads in $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f s = %.0f rows/s", e - s, 20000 / (e - s) }')"
 
-# CSV streaming of CSV_ROWS generated leads.
+# CSV streaming of CSV_ROWS generated leads. Batches wait for room in the prediction log, so this is the rate at which
+# rows are scored, answered and logged.
 dotnet run -c Release --project src/Training -- generate --rows "$CSV_ROWS" --seed 11 --out "$work/leads.csv" >/dev/null
+drain; read -r w0 d0 <<< "$(log_counts)"
 start=$(date +%s.%N)
 rows=$(curl -sf -X POST -T "$work/leads.csv" -H "X-Api-Key: $KEY" -H 'Content-Type: text/csv' "http://127.0.0.1:$PORT/predict/batch" | tail -n +2 | wc -l)
 end=$(date +%s.%N)
 echo "csv stream: $rows rows in $(awk -v s="$start" -v e="$end" -v n="$rows" 'BEGIN { printf "%.2f s = %.0f rows/s", e - s, n / (e - s) }')"
+drain; read -r w1 d1 <<< "$(log_counts)"
+echo "            prediction log: $((w1 - w0)) written, $((d1 - d0)) dropped"
 echo "server RSS after: $(ps -o rss= -p $server | awk '{ printf "%.0f MB", $1 / 1024 }')"

@@ -43,11 +43,12 @@ public sealed class SqliteStateStore : SqlStateStore
         {
             await c.OpenAsync(ct);
             // Every logged prediction is a row of about a kilobyte. Large pages and a WAL of up to 64 MB between checkpoints
-            // write the same index and tail pages far fewer times over: storing a prediction cost about a third less CPU
-            // than with 4 KB pages and 4 MB checkpoints. The page size applies to a file created now (it is fixed once
-            // the file has tables); the checkpoint settings to every connection.
+            // write the same index and tail pages far fewer times over, and a 32 MB page cache (the default is 2 MB, 31
+            // such pages) keeps the indexes' upper levels in memory: storing a prediction cost 20-23 us of CPU instead of
+            // 46 with 4 KB pages, 4 MB checkpoints and the default cache. The page size applies to a file created now (it
+            // is fixed once the file has tables); the others to every connection (the cache fills only as it is used).
             await ExecuteAsync(c, null, "PRAGMA page_size = 65536; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; " +
-                                        "PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = 67108864;", ct);
+                                        "PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -32768;", ct);
             // journal_mode is stored in the file: once per store is enough.
             if (!_wal) { await ExecuteAsync(c, null, "PRAGMA journal_mode = WAL;", ct); _wal = true; }
             return c;

@@ -56,6 +56,9 @@ public sealed class PredictionLog
     private readonly Channel<LoggedPrediction> _channel;
     private long _dropped, _written, _unreported;
 
+    private static readonly Gauge PendingGauge = Metrics.CreateGauge("leadpropensity_prediction_log_pending",
+        "Predictions waiting in the buffer for the store after the last batch was written (PredictionLog:Capacity at most): a backlog that stays high means the store cannot keep up.");
+
     public PredictionLog(Microsoft.Extensions.Options.IOptions<PredictionLogOptions> options) =>
         _channel = Channel.CreateBounded<LoggedPrediction>(new BoundedChannelOptions(options.Value.Capacity)
         {
@@ -147,6 +150,7 @@ public sealed class PredictionLog
     {
         WrittenTotal.Inc(count);
         Interlocked.Add(ref _written, count);
+        PendingGauge.Set(_channel.Reader.Count);
     }
 
     /// <summary>Drops not yet written to the log (the writer reports them in one line instead of one per prediction).</summary>
