@@ -76,6 +76,9 @@ public sealed class PredictionLogFailureTests(ModelFixture fx) : IAsyncLifetime
         Assert.Equal(n, log.Written);
         Assert.Equal(0, log.Dropped);
         Assert.Equal(0, await DroppedMetric(c, PredictionLog.ReasonFull));
+        // The backlog gauge is set as each batch is written: with everything stored, nothing is waiting.
+        var pending = (await c.GetStringAsync("/metrics")).Split('\n').Single(l => l.StartsWith("leadpropensity_prediction_log_pending ", StringComparison.Ordinal));
+        Assert.Equal("0", pending.Split(' ')[1]);
     }
 
     private static string CsvOf(IReadOnlyList<Dictionary<string, string?>> leads)
