@@ -16,7 +16,10 @@ if [ ! -f "$MODELS/champion" ]; then
     --out "$MODELS" --promote --trainer logistic >/dev/null
 fi
 
+# A state store of its own, so a run does not depend on what earlier runs left in data/state.db (the prediction log
+# grows with every run, and its size changes what storing a prediction costs).
 export ASPNETCORE_ENVIRONMENT=Production Models__Path="$MODELS" Rules__Path="$PWD/rules.json" Bench__Echo=true \
+  State__Provider=Sqlite State__ConnectionString="Data Source=$work/state.db" \
   Auth__Keys__0__Name=bench Auth__Keys__0__Role=admin Auth__Keys__0__Hash=$(printf %s "$KEY" | sha256sum | cut -d' ' -f1) \
   RateLimit__TokenLimit=100000000 RateLimit__TokensPerPeriod=100000000 Logging__LogLevel__Default=Warning
 dotnet src/Serving/bin/Release/net10.0/LeadPropensity.Serving.dll --urls "http://127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
