@@ -99,21 +99,24 @@ public sealed class PredictTests(ModelFixture fx)
         Assert.Contains(j.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("'student'"));
     }
 
-    [Fact]
-    public async Task BatchScoresEachLeadLikeSinglePredict()
+    [Theory]
+    [InlineData(20)]
+    [InlineData(200)] // large enough to be scored on all cores, in chunks
+    public async Task BatchScoresEachLeadLikeSinglePredict(int n)
     {
         var c = fx.Standard.Client(ServingFactory.ScorerKey);
-        var leads = fx.Leads.Take(20).Select((l, i) => new { leadId = $"B-{i}", features = l }).ToList();
+        var leads = Enumerable.Range(0, n).Select(i => new { leadId = $"B-{i}", features = fx.Leads[i % fx.Leads.Count] }).ToList();
         var r = await c.PostAsJsonAsync("/predict/batch", leads);
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var results = (await r.Json()).EnumerateArray().ToList();
-        Assert.Equal(20, results.Count);
-        for (var i = 0; i < 20; i += 7)
+        Assert.Equal(n, results.Count);
+        for (var i = 0; i < n; i += 7)
         {
-            var one = await (await c.PostLead(fx.Leads[i])).Json();
+            var one = await (await c.PostLead(fx.Leads[i % fx.Leads.Count])).Json();
             Assert.Equal($"B-{i}", results[i].GetProperty("leadId").GetString());
             Assert.Equal(one.GetProperty("probability").GetDouble(), results[i].GetProperty("probability").GetDouble());
             Assert.Equal(one.GetProperty("band").GetString(), results[i].GetProperty("band").GetString());
+            Assert.Equal(one.GetProperty("reasons").GetRawText(), results[i].GetProperty("reasons").GetRawText());
         }
     }
 }

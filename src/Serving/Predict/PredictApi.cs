@@ -1,6 +1,7 @@
 using LeadPropensity.Core.Scoring;
 using LeadPropensity.Serving.Auth;
 using LeadPropensity.Serving.Extensions;
+using LeadPropensity.Serving.Models;
 using LeadPropensity.Serving.Monitoring;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -47,7 +48,7 @@ public static class PredictApi
         return new JsonBody<PredictResponse>(PredictResponse.From(lead.LeadId, a.Result!), ServingJsonContext.Default.PredictResponse);
     }
 
-    public static async Task<Results<Ok<List<PredictResponse>>, ValidationProblem, ProblemHttpResult, CsvBatchResult>> Batch(
+    public static async Task<Results<JsonBody<List<PredictResponse>>, ValidationProblem, ProblemHttpResult, CsvBatchResult>> Batch(
         HttpRequest request, LeadScoringService scoring, PredictionLog log, IOptions<PredictOptions> options, string? engine, bool? reasons, CancellationToken ct)
     {
         if (!TryEngine(engine, out var chosen, out var engineError)) return engineError!;
@@ -58,10 +59,29 @@ public static class PredictApi
         var parsed = LeadJson.ParseBatch(body.Span, options.Value.MaxBatchSize);
         if (Invalid(parsed) is { } invalid) return invalid;
         var served = scoring.Models.Current;
-        var assessed = parsed.Leads.Select(l => scoring.Assess(served, l.Features, chosen)).ToList();
+        var assessed = AssessAll(scoring, served, parsed.Leads, chosen);
         if (assessed.Any(a => !a.IsValid)) return FieldProblems(assessed.Select((a, i) => (a, $"[{i}].")));
-        for (var i = 0; i < assessed.Count; i++) await log.RecordAsync(parsed.Leads[i].LeadId, parsed.Leads[i].Features, assessed[i].Result!, ct);
-        return TypedResults.Ok(assessed.Select((a, i) => PredictResponse.From(parsed.Leads[i].LeadId, a.Result!)).ToList());
+        for (var i = 0; i < assessed.Length; i++) await log.RecordAsync(parsed.Leads[i].LeadId, parsed.Leads[i].Features, assessed[i].Result!, ct);
+        return new JsonBody<List<PredictResponse>>(assessed.Select((a, i) => PredictResponse.From(parsed.Leads[i].LeadId, a.Result!)).ToList(),
+            ServingJsonContext.Default.ListPredictResponse);
+    }
+
+    /// <summary>Leads per work item when a batch is scored on all cores (scoring is thread-safe; one snapshot of the model).</summary>
+    private const int ParallelChunk = 64;
+
+    private static LeadAssessment[] AssessAll(LeadScoringService scoring, ServedModel? served, IReadOnlyList<LeadInput> leads, ScoringEngine engine)
+    {
+        var assessed = new LeadAssessment[leads.Count];
+        if (leads.Count < 2 * ParallelChunk)
+        {
+            for (var i = 0; i < leads.Count; i++) assessed[i] = scoring.Assess(served, leads[i].Features, engine);
+            return assessed;
+        }
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, leads.Count, ParallelChunk), range =>
+        {
+            for (var i = range.Item1; i < range.Item2; i++) assessed[i] = scoring.Assess(served, leads[i].Features, engine);
+        });
+        return assessed;
     }
 
     private static bool TryEngine(string? engine, out ScoringEngine chosen, out ValidationProblem? error)
