@@ -96,9 +96,9 @@ public sealed class PredictionLog
     {
         var p = new LoggedPrediction(row.LeadId, DateTime.UtcNow, modelVersion, source, row.Probability, row.Score, row.Band,
             row.Fields.Zip(row.Values, KeyValuePair.Create));
-        if (_channel.Writer.TryWrite(p)) return;
         var wait = WriteWaitingAsync(p, ct);
-        if (!wait.IsCompleted) wait.AsTask().GetAwaiter().GetResult();
+        // Completed at once unless the buffer is full; a failed wait (the caller went away) still throws here.
+        if (!wait.IsCompletedSuccessfully) wait.AsTask().GetAwaiter().GetResult();
     }
 
     private async ValueTask WriteWaitingAsync(LoggedPrediction p, CancellationToken ct)
