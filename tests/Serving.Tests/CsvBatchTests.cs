@@ -9,15 +9,6 @@ namespace LeadPropensity.Serving.Tests;
 [Collection(ServingCollection.Name)]
 public sealed class CsvBatchTests(ModelFixture fx)
 {
-    private static string Csv(IReadOnlyList<Dictionary<string, string?>> leads)
-    {
-        var headers = leads[0].Keys.ToList();
-        var sb = new StringBuilder(string.Join(",", headers)).Append('\n');
-        foreach (var l in leads) sb.Append(string.Join(",", headers.Select(h => LeadPropensity.Core.Csv.CsvText.Escape(l[h] ?? "")))).Append('\n');
-        return sb.ToString();
-    }
-
-
     private static async Task<(HttpResponseMessage R, List<string[]> Rows, IReadOnlyList<string> Headers)> Post(HttpClient c, string csv, string url = "/predict/batch")
     {
         var r = await c.PostAsync(url, new StringContent(csv, Encoding.UTF8, "text/csv"));
@@ -34,7 +25,7 @@ public sealed class CsvBatchTests(ModelFixture fx)
         leads[10]["website_visits_30d"] = "lots";
         leads[20]["job_title"] = "Student of Law";
         var c = fx.Standard.Client(ServingFactory.ScorerKey);
-        var (r, rows, headers) = await Post(c, Csv(leads));
+        var (r, rows, headers) = await Post(c, Http.LeadsCsv(leads));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         Assert.Equal("text/csv", r.Content.Headers.ContentType?.MediaType);
         Assert.Equal(["lead_id", "probability", "score", "band", "error"], headers);
@@ -56,7 +47,7 @@ public sealed class CsvBatchTests(ModelFixture fx)
     public async Task CsvWithoutAModelColumnIsA400NamingIt()
     {
         var leads = fx.Leads.Take(3).Select(l => l.Where(p => p.Key != "job_title").ToDictionary()).ToList();
-        var r = await fx.Standard.Client().PostAsync("/predict/batch", new StringContent(Csv(leads), Encoding.UTF8, "text/csv"));
+        var r = await fx.Standard.Client().PostAsync("/predict/batch", new StringContent(Http.LeadsCsv(leads), Encoding.UTF8, "text/csv"));
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.Contains("columns.job_title", await r.ErrorKeys());
     }
@@ -69,7 +60,7 @@ public sealed class CsvBatchTests(ModelFixture fx)
         using var f = new ServingFactory(fx.Registry());
         foreach (var (client, url) in new[] { (f.Client(), "/predict/batch"), (fx.Standard.Client(), "/predict/batch?engine=rules") })
         {
-            var (r, rows, _) = await Post(client, Csv(leads), url);
+            var (r, rows, _) = await Post(client, Http.LeadsCsv(leads), url);
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
             Assert.Equal(10, rows.Count);
             for (var i = 0; i < 10; i++)
@@ -85,7 +76,7 @@ public sealed class CsvBatchTests(ModelFixture fx)
     {
         using var f = new ServingFactory(fx.Standard.ModelsPath, new Dictionary<string, string?> { ["Predict:MaxBatchBodyBytes"] = "4096", ["Predict:MaxBodyBytes"] = "4096" });
         var leads = Enumerable.Range(0, 30).SelectMany(_ => fx.Leads.Take(100)).ToList();
-        var csv = Csv(leads);
+        var csv = Http.LeadsCsv(leads);
         Assert.True(csv.Length > 100_000);
         var (r, rows, _) = await Post(f.Client(), csv);
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);

@@ -68,6 +68,15 @@ public static class Http
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>Leads as a CSV body: the first lead's fields as the header, one row per lead, missing values empty.</summary>
+    public static string LeadsCsv(IReadOnlyList<IReadOnlyDictionary<string, string?>> leads)
+    {
+        var headers = leads[0].Keys.ToList();
+        var sb = new StringBuilder(string.Join(",", headers.Select(LeadPropensity.Core.Csv.CsvText.Escape))).Append('\n');
+        foreach (var l in leads) sb.Append(string.Join(",", headers.Select(h => LeadPropensity.Core.Csv.CsvText.Escape(l[h] ?? "")))).Append('\n');
+        return sb.ToString();
+    }
+
     /// <summary>The ValidationProblem's error keys.</summary>
     public static async Task<string[]> ErrorKeys(this HttpResponseMessage r) =>
         (await r.Json()).GetProperty("errors").EnumerateObject().Select(p => p.Name).ToArray();

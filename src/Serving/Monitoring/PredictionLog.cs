@@ -77,16 +77,18 @@ public sealed class PredictionLog
     public void Record(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer) =>
         // Turned into compact JSON here rather than by the writer: an answer waits in the buffer long enough to outlive a
         // young-generation GC, and the request's dictionary with its sixty strings cost several times more to promote.
-        TryWrite(new LoggedPrediction(leadId, DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band,
-            null, PredictionLogWriter.FeaturesUtf8(features)));
+        TryWrite(Logged(leadId, features, answer));
 
     /// <summary>
     /// Queues one lead of a JSON batch, waiting for room when the buffer is full: a batch is slowed down to the store's
     /// pace rather than losing its log (a single /predict never waits; see <see cref="Record(string?, IReadOnlyDictionary{string, string?}, ScoredLead)"/>).
     /// </summary>
     public ValueTask RecordAsync(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer, CancellationToken ct) =>
-        WriteWaitingAsync(new LoggedPrediction(leadId, DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band,
-            null, PredictionLogWriter.FeaturesUtf8(features)), ct);
+        WriteWaitingAsync(Logged(leadId, features, answer), ct);
+
+    private static LoggedPrediction Logged(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer) =>
+        new(leadId, DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band,
+            null, PredictionLogWriter.FeaturesUtf8(features));
 
     /// <summary>
     /// Queues one row of a CSV batch, waiting for room like <see cref="RecordAsync"/>. The CSV stream is synchronous, so

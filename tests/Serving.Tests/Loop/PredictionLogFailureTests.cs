@@ -59,7 +59,7 @@ public sealed class PredictionLogFailureTests(ModelFixture fx) : IAsyncLifetime
         const int n = 12;
         var leads = fx.Leads.Take(n).ToList();
         HttpContent body = contentType == "text/csv"
-            ? new StringContent(CsvOf(leads), System.Text.Encoding.UTF8, "text/csv")
+            ? new StringContent(Http.LeadsCsv(leads), System.Text.Encoding.UTF8, "text/csv")
             : System.Net.Http.Json.JsonContent.Create(leads.Select((l, i) => new { leadId = $"B-{i}", features = l }));
         var request = c.PostAsync("/predict/batch", body);
 
@@ -79,14 +79,6 @@ public sealed class PredictionLogFailureTests(ModelFixture fx) : IAsyncLifetime
         // The backlog gauge is set as each batch is written: with everything stored, nothing is waiting.
         var pending = (await c.GetStringAsync("/metrics")).Split('\n').Single(l => l.StartsWith("leadpropensity_prediction_log_pending ", StringComparison.Ordinal));
         Assert.Equal("0", pending.Split(' ')[1]);
-    }
-
-    private static string CsvOf(IReadOnlyList<Dictionary<string, string?>> leads)
-    {
-        var headers = leads[0].Keys.ToList();
-        var lines = new List<string> { string.Join(',', headers.Select(LeadPropensity.Core.Csv.CsvText.Escape)) };
-        lines.AddRange(leads.Select(l => string.Join(',', headers.Select(h => LeadPropensity.Core.Csv.CsvText.Escape(l[h] ?? "")))));
-        return string.Join('\n', lines) + "\n";
     }
 
     [Fact]
