@@ -3,10 +3,15 @@ using System.Text.Json;
 using LeadPropensity.Core.State;
 
 // What storing one logged prediction costs the SQLite state store: process CPU (user + system, so the file writes and
-// checkpoints count) and wall time per row, for batches of 500 (the writer's default) appended to a fresh file.
-// Usage: dotnet run -c Release -- [rows, default 150000] [runs, default 3]   (from bench/PredictionLogStore)
-var rows = args.Length > 0 ? int.Parse(args[0]) : 150_000;
+// checkpoints count) and wall time per row, for batches of 500 (the writer's default), in two traffic patterns:
+//   new     every prediction is for a lead never seen before, with ids in increasing order (a first scoring run);
+//   rescore a file already holding `prefill` predictions, and each new one for one of `leads` known leads picked at random
+//           (a CRM scoring its open leads again as they change: each insert lands somewhere inside the lead index).
+// Usage: dotnet run -c Release -- [rows 100000] [runs 3] [prefill 300000] [leads 100000]   (from bench/PredictionLogStore)
+var rows = args.Length > 0 ? int.Parse(args[0]) : 100_000;
 var runs = args.Length > 1 ? int.Parse(args[1]) : 3;
+var prefill = args.Length > 2 ? int.Parse(args[2]) : 300_000;
+var leads = args.Length > 3 ? int.Parse(args[3]) : 100_000;
 var repo = FindRepo();
 var lead = JsonDocument.Parse(File.ReadAllText(Path.Combine(repo, "bench", "serving", "lead.json")));
 // The features as the prediction log stores them: every value a JSON string.
@@ -15,33 +20,48 @@ var features = JsonSerializer.Serialize(lead.RootElement.GetProperty("features")
 const int batchSize = 500;
 var batch = Enumerable.Range(0, batchSize)
     .Select(i => new PredictionRecord($"L-{i:D6}", DateTime.UtcNow, "v1", "model", 0.123456789 + i * 1e-6, 42, "MQL", features)).ToList();
-// Lead ids in no particular order, as CRMs send them: each insert lands somewhere inside the lead-id index, not at its end.
 var rng = new Random(42);
-var cpu = new List<double>();
+var next = 0L;
+string NewLead() => $"00Q{next++:D12}";
+string KnownLead() => $"00Q{rng.Next(leads):D12}";
+
+var results = new Dictionary<string, List<double>> { ["new"] = [], ["rescore"] = [] };
 for (var run = 1; run <= runs; run++)
 {
-    var dir = Directory.CreateTempSubdirectory("lp-logstore");
-    await using (var store = new SqliteStateStore($"Data Source={Path.Combine(dir.FullName, "state.db")}"))
+    foreach (var pattern in results.Keys)
     {
-        await store.MigrateAsync();
-        await store.AppendPredictionsAsync(batch); // warm-up: JIT, first pages
-        var me = Process.GetCurrentProcess();
-        me.Refresh();
-        var (c0, t0) = (me.TotalProcessorTime, Stopwatch.GetTimestamp());
-        for (var n = 0; n < rows; n += batchSize)
+        var dir = Directory.CreateTempSubdirectory("lp-logstore");
+        await using (var store = new SqliteStateStore($"Data Source={Path.Combine(dir.FullName, "state.db")}"))
         {
-            for (var i = 0; i < batch.Count; i++) batch[i] = batch[i] with { LeadId = $"L-{rng.Next(100_000_000):D8}", At = DateTime.UtcNow };
-            await store.AppendPredictionsAsync(batch);
+            await store.MigrateAsync();
+            next = 0;
+            await Append(store, pattern == "new" ? batchSize : prefill, pattern == "new" ? NewLead : KnownLead); // warm-up (JIT, first pages) or prefill
+            var (cpu, wall) = await Append(store, rows, pattern == "new" ? NewLead : KnownLead);
+            results[pattern].Add(cpu);
+            Console.WriteLine($"run {run} {pattern,-7}: {rows} rows, {cpu:F1} us CPU per row, {wall:F1} us wall per row");
         }
-        me.Refresh();
-        var perRow = (me.TotalProcessorTime - c0).TotalMicroseconds / rows;
-        cpu.Add(perRow);
-        Console.WriteLine($"run {run}: {rows} rows, {perRow:F1} us CPU per row, {Stopwatch.GetElapsedTime(t0).TotalMicroseconds / rows:F1} us wall per row");
+        dir.Delete(true);
     }
-    dir.Delete(true);
 }
-cpu.Sort();
-Console.WriteLine($"median: {cpu[cpu.Count / 2]:F1} us CPU per stored prediction ({features.Length} characters of features)");
+foreach (var (pattern, cpu) in results)
+{
+    cpu.Sort();
+    Console.WriteLine($"median {pattern,-7}: {cpu[cpu.Count / 2]:F1} us CPU per stored prediction ({features.Length} characters of features)");
+}
+
+async Task<(double Cpu, double Wall)> Append(SqliteStateStore store, int count, Func<string> leadId)
+{
+    var me = Process.GetCurrentProcess();
+    me.Refresh();
+    var (c0, t0) = (me.TotalProcessorTime, Stopwatch.GetTimestamp());
+    for (var n = 0; n < count; n += batchSize)
+    {
+        for (var i = 0; i < batch.Count; i++) batch[i] = batch[i] with { LeadId = leadId(), At = DateTime.UtcNow };
+        await store.AppendPredictionsAsync(batch);
+    }
+    me.Refresh();
+    return ((me.TotalProcessorTime - c0).TotalMicroseconds / count, Stopwatch.GetElapsedTime(t0).TotalMicroseconds / count);
+}
 
 static string FindRepo()
 {

@@ -171,4 +171,40 @@ public sealed class InputErrorTests(ModelFixture fx)
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.Equal(["[2].features.website_visits_30d"], await r.ErrorKeys());
     }
+
+    /// <summary>A batch large enough to be read and scored on all cores still reports every bad lead, keyed and in order.</summary>
+    [Fact]
+    public async Task ALargeBatchNamesEveryBadLeadInOrder()
+    {
+        var leads = Enumerable.Range(0, 300).Select(i => (object)new { leadId = $"L-{i}", features = new Dictionary<string, object?>(fx.Leads[i % fx.Leads.Count].ToDictionary(p => p.Key, p => (object?)p.Value)) }).ToList();
+        // Type errors need the served schema: found while scoring.
+        var typed = leads.ToList();
+        foreach (var i in new[] { 299, 7, 150 })
+            typed[i] = new { leadId = $"L-{i}", features = new Dictionary<string, object?>(fx.Leads[i % fx.Leads.Count].ToDictionary(p => p.Key, p => (object?)p.Value)) { ["website_visits_30d"] = "many" } };
+        var r = await fx.Standard.Client().PostAsJsonAsync("/predict/batch", typed);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Equal(["[7].features.website_visits_30d", "[150].features.website_visits_30d", "[299].features.website_visits_30d"], await r.ErrorKeys());
+        // Shape errors are found while reading, and reported without scoring anything.
+        var shaped = leads.ToList();
+        shaped[130] = 42;
+        shaped[250] = new { leadId = "L-250", features = new Dictionary<string, object?> { ["industry"] = new[] { "a" } } };
+        shaped[251] = new { leadId = new[] { 1 }, features = new Dictionary<string, object?>() };
+        var r2 = await fx.Standard.Client().PostAsJsonAsync("/predict/batch", shaped);
+        Assert.Equal(HttpStatusCode.BadRequest, r2.StatusCode);
+        Assert.Equal(["[130]", "[250].features.industry", "[251].leadId"], await r2.ErrorKeys());
+    }
+
+    [Fact]
+    public async Task ANameThatIsNotTextDeepInALargeBatchIsReportedAtItsLineAndByte()
+    {
+        // One lead per line; lead 200 (line 202) has a field name that cannot be text.
+        var lines = Enumerable.Range(0, 300).Select(i => System.Text.Json.JsonSerializer.Serialize(new { leadId = $"L-{i}", features = fx.Leads[i % fx.Leads.Count] })).ToList();
+        lines[200] = lines[200].Replace("\"features\":{", "\"features\":{\"\\ud800\":\"x\",");
+        var body = "[\n" + string.Join(",\n", lines) + "\n]";
+        var r = await fx.Standard.Client().PostJson("/predict/batch", body);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        var problem = await r.Json();
+        Assert.Equal(202, problem.GetProperty("line").GetInt32());
+        Assert.Equal(lines[200].IndexOf("\"\\ud800\"", StringComparison.Ordinal) + 1, problem.GetProperty("bytePositionInLine").GetInt32());
+    }
 }

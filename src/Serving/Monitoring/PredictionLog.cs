@@ -77,16 +77,16 @@ public sealed class PredictionLog
     public void Record(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer) =>
         // Turned into compact JSON here rather than by the writer: an answer waits in the buffer long enough to outlive a
         // young-generation GC, and the request's dictionary with its sixty strings cost several times more to promote.
-        TryWrite(Logged(leadId, features, answer));
+        TryWrite(Entry(leadId, features, answer));
 
     /// <summary>
-    /// Queues one lead of a JSON batch, waiting for room when the buffer is full: a batch is slowed down to the store's
-    /// pace rather than losing its log (a single /predict never waits; see <see cref="Record(string?, IReadOnlyDictionary{string, string?}, ScoredLead)"/>).
+    /// Queues one lead of a JSON batch (made with <see cref="Entry"/>), waiting for room when the buffer is full: a batch is
+    /// slowed down to the store's pace rather than losing its log (a single /predict never waits; see <see cref="Record"/>).
     /// </summary>
-    public ValueTask RecordAsync(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer, CancellationToken ct) =>
-        WriteWaitingAsync(Logged(leadId, features, answer), ct);
+    public ValueTask RecordAsync(LoggedPrediction entry, CancellationToken ct) => WriteWaitingAsync(entry, ct);
 
-    private static LoggedPrediction Logged(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer) =>
+    /// <summary>One answer of the JSON routes as the log keeps it, its features already compact JSON.</summary>
+    public static LoggedPrediction Entry(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer) =>
         new(leadId, DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band,
             null, PredictionLogWriter.FeaturesUtf8(features));
 

@@ -20,7 +20,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     }
 
     [Fact]
-    public async Task TheFileIsCreatedOnFirstStartInWalModeWithLargePages()
+    public async Task TheFileIsCreatedOnFirstStartInWalModeWithSmallPagesAndALargeWal()
     {
         var path = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
         Assert.True(File.Exists(path));
@@ -28,9 +28,12 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         await c.OpenAsync();
         await using var cmd = new SqliteCommand("PRAGMA journal_mode", c);
         Assert.Equal("wal", (string?)await cmd.ExecuteScalarAsync());
-        // The prediction log's rows are about a kilobyte each: the store creates its file with 64 KB pages.
+        // Logged predictions land all over the lead index: the store creates its file with 4 KB pages (see OpenAsync).
         cmd.CommandText = "PRAGMA page_size";
-        Assert.Equal(65536L, (long)(await cmd.ExecuteScalarAsync())!);
+        Assert.Equal(4096L, (long)(await cmd.ExecuteScalarAsync())!);
+        // Checkpoints every 64 MB of WAL, on the store's own connections.
+        var store = (SqliteStateStore)Store;
+        Assert.Equal(16000L, await store.PragmaAsync("wal_autocheckpoint"));
     }
 
     [Fact]
@@ -51,5 +54,46 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         Assert.Empty(await Store.GetPredictionsAsync());
         await Store.AppendPredictionsAsync([Row("ok")]);
         Assert.Equal("ok", Assert.Single(await Store.GetPredictionsAsync()).LeadId);
+    }
+
+    [Fact]
+    public async Task AFileFromBeforeTheLeadIndexChangeIsUpgradedKeepingItsLog()
+    {
+        // A file as version 2 left it: the lead index on (lead_id, at, id), and a logged lead scored three times.
+        var old = await NewDatabaseAsync();
+        var migrations = ((SqlStateStore)Store).Migrations;
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        await using (var v2 = new SqliteStateStore(old))
+        {
+            await v2.MigrateAsync();
+            await using var c = new SqliteConnection(old);
+            await c.OpenAsync();
+            await using var cmd = new SqliteCommand(
+                "DROP INDEX ix_predictions_lead_id; CREATE INDEX ix_predictions_lead ON predictions (lead_id, at, id); DELETE FROM schema_migrations WHERE version = 3", c);
+            await cmd.ExecuteNonQueryAsync();
+            await v2.AppendPredictionsAsync([.. new[] { 2, 0, 1 }.Select(h => new PredictionRecord("L-1", at.AddHours(h), $"v{h}", "model", 0.1 * (h + 1), 10 * (h + 1), "MQL", "{}"))]);
+            await v2.AppendPredictionsAsync([new PredictionRecord("L-2", at, "v0", "model", 0.5, 50, "SQL", "{}")]);
+            await v2.UpsertOutcomesAsync([new OutcomeRecord("L-1", true, at.AddDays(3))]);
+        }
+
+        var store = Open(old);
+        Assert.Equal(1, await store.MigrateAsync());
+        Assert.Equal([.. migrations.Select(m => m.Version)], await ((SqlStateStore)store).AppliedMigrationsAsync());
+        await using (var c = new SqliteConnection(old))
+        {
+            await c.OpenAsync();
+            await using var cmd = new SqliteCommand("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'predictions' AND sql IS NOT NULL ORDER BY name)", c);
+            Assert.Equal("ix_predictions_at,ix_predictions_lead_id", (string?)await cmd.ExecuteScalarAsync());
+            // A lead's predictions are found through the new index.
+            cmd.CommandText = "EXPLAIN QUERY PLAN SELECT id FROM predictions WHERE lead_id = 'L-1' ORDER BY at DESC, id DESC LIMIT 1";
+            await using var plan = await cmd.ExecuteReaderAsync();
+            var steps = new List<string>();
+            while (await plan.ReadAsync()) steps.Add(plan.GetString(3));
+            Assert.Contains(steps, s => s.Contains("ix_predictions_lead_id"));
+        }
+        // The log is kept, and the outcome still meets its lead's latest prediction (the one logged second, two hours on).
+        Assert.Equal(4, (await store.GetPredictionsAsync()).Count);
+        var scored = Assert.Single(await store.GetScoredOutcomesAsync());
+        Assert.Equal(("L-1", at.AddHours(2), "v2", 30), (scored.LeadId, scored.PredictedAt, scored.ModelVersion, scored.Score));
     }
 }
