@@ -22,137 +22,66 @@ public static class LeadJson
 {
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
-    public static ParsedLeads ParseOne(ReadOnlySpan<byte> json)
+    public static ParsedLeads ParseOne(ReadOnlySpan<byte> json) => Parse(json, batch: false, maxLeads: 1);
+
+    public static ParsedLeads ParseBatch(ReadOnlySpan<byte> json, int maxLeads) => Parse(json, batch: true, maxLeads);
+
+    private static ParsedLeads Parse(ReadOnlySpan<byte> json, bool batch, int maxLeads)
     {
         var result = new ParsedLeads([], []);
-        if (IsBlank(json, result, "the request body is empty: send { \"leadId\": \"L-1\", \"features\": { ... } }")) return result;
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            Add(result.Errors, "body", batch ? "the request body is empty: send a JSON array of { \"leadId\", \"features\" } objects"
+                                             : "the request body is empty: send { \"leadId\": \"L-1\", \"features\": { ... } }");
+            return result;
+        }
         var r = new Utf8JsonReader(json, Options);
         try
         {
             r.Read();
-            if (r.TokenType != JsonTokenType.StartObject)
-                Add(result.Errors, "body", $"expected a JSON object {{ \"leadId\", \"features\" }} but found {Describe(r.TokenType)}");
-            else result.Leads.Add(ReadLead(ref r, "", result.Errors));
+            if (!batch)
+            {
+                if (r.TokenType != JsonTokenType.StartObject)
+                    Add(result.Errors, "body", $"expected a JSON object {{ \"leadId\", \"features\" }} but found {Describe(r.TokenType)}");
+                else result.Leads.Add(ReadLead(ref r, "", result.Errors));
+            }
+            else if (r.TokenType != JsonTokenType.StartArray)
+                Add(result.Errors, "body", $"expected a JSON array of leads but found {Describe(r.TokenType)}");
+            else
+            {
+                while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+                {
+                    var i = result.Leads.Count;
+                    if (i >= maxLeads)
+                    {
+                        Add(result.Errors, "body", $"the batch has more than {maxLeads} leads (the limit, Predict:MaxBatchSize); split it or send CSV");
+                        return result;
+                    }
+                    if (r.TokenType == JsonTokenType.StartObject) result.Leads.Add(ReadLead(ref r, $"[{i}].", result.Errors));
+                    else
+                    {
+                        Add(result.Errors, $"[{i}]", $"expected a lead object but found {Describe(r.TokenType)}");
+                        r.Skip();
+                        result.Leads.Add(new LeadInput(null, []));
+                    }
+                }
+                if (result.Leads.Count == 0) Add(result.Errors, "body", "the batch is empty: send at least one lead");
+            }
             // Anything after the top-level value is malformed JSON; reading on makes the reader say where.
             r.Read();
             return result;
         }
         catch (JsonException e)
         {
-            return Malformed(result, e);
+            return result with { Malformed = e.Message, Line = (e.LineNumber ?? 0) + 1, Byte = (e.BytePositionInLine ?? 0) + 1 };
         }
         catch (InvalidOperationException e)
         {
-            return NotText(result, e, json, r.TokenStartIndex);
+            // A name that is not valid text (e.g. an unpaired surrogate escape such as \ud800): the reader found the
+            // token but cannot turn it into a string.
+            var (line, column) = Position(json, r.TokenStartIndex);
+            return result with { Malformed = e.Message, Line = line, Byte = column };
         }
-    }
-
-    /// <summary>
-    /// A JSON array of leads. One pass checks the whole body and finds where each lead is (so malformed JSON is reported
-    /// with its position before anything is read); the leads are then read on all cores, each into its own errors,
-    /// merged in batch order.
-    /// </summary>
-    public static ParsedLeads ParseBatch(ReadOnlyMemory<byte> body, int maxLeads)
-    {
-        var json = body.Span;
-        var result = new ParsedLeads([], []);
-        if (IsBlank(json, result, "the request body is empty: send a JSON array of { \"leadId\", \"features\" } objects")) return result;
-        // Where each lead object starts and ends; -1 for an element that is not an object (an error of its own).
-        var elements = new List<(int Start, int Length)>();
-        var r = new Utf8JsonReader(json, Options);
-        try
-        {
-            r.Read();
-            if (r.TokenType != JsonTokenType.StartArray)
-            {
-                Add(result.Errors, "body", $"expected a JSON array of leads but found {Describe(r.TokenType)}");
-                r.Read();
-                return result;
-            }
-            while (r.Read() && r.TokenType != JsonTokenType.EndArray)
-            {
-                var i = elements.Count;
-                if (i >= maxLeads)
-                {
-                    Add(result.Errors, "body", $"the batch has more than {maxLeads} leads (the limit, Predict:MaxBatchSize); split it or send CSV");
-                    return result;
-                }
-                var start = (int)r.TokenStartIndex;
-                if (r.TokenType == JsonTokenType.StartObject)
-                {
-                    r.Skip();
-                    elements.Add((start, (int)r.BytesConsumed - start));
-                }
-                else
-                {
-                    Add(result.Errors, $"[{i}]", $"expected a lead object but found {Describe(r.TokenType)}");
-                    r.Skip();
-                    elements.Add((-1, 0));
-                }
-            }
-            if (elements.Count == 0) Add(result.Errors, "body", "the batch is empty: send at least one lead");
-            r.Read();
-        }
-        catch (JsonException e)
-        {
-            return Malformed(result, e);
-        }
-
-        var leads = new LeadInput[elements.Count];
-        var errors = new Dictionary<string, List<string>>?[elements.Count];
-        var notText = new (InvalidOperationException Error, long Offset)?[elements.Count];
-        void Read(int i)
-        {
-            var (start, length) = elements[i];
-            if (start < 0) { leads[i] = new LeadInput(null, []); return; }
-            var lead = new Utf8JsonReader(body.Span.Slice(start, length), Options);
-            var own = new Dictionary<string, List<string>>();
-            try
-            {
-                lead.Read();
-                leads[i] = ReadLead(ref lead, $"[{i}].", own);
-            }
-            catch (InvalidOperationException e)
-            {
-                notText[i] = (e, start + lead.TokenStartIndex);
-                leads[i] = new LeadInput(null, []);
-            }
-            if (own.Count > 0) errors[i] = own;
-        }
-        Chunked.For(elements.Count, (from, to) =>
-        {
-            for (var i = from; i < to; i++) Read(i);
-        });
-
-        for (var i = 0; i < elements.Count; i++)
-        {
-            if (notText[i] is { } bad) return NotText(result, bad.Error, json, bad.Offset);
-            if (errors[i] is { } own)
-                foreach (var (key, messages) in own)
-                    foreach (var m in messages) Add(result.Errors, key, m);
-        }
-        result.Leads.AddRange(leads);
-        return result;
-    }
-
-    private static bool IsBlank(ReadOnlySpan<byte> json, ParsedLeads result, string message)
-    {
-        if (!json.Trim(" \t\r\n"u8).IsEmpty) return false;
-        Add(result.Errors, "body", message);
-        return true;
-    }
-
-    private static ParsedLeads Malformed(ParsedLeads result, JsonException e) =>
-        result with { Malformed = e.Message, Line = (e.LineNumber ?? 0) + 1, Byte = (e.BytePositionInLine ?? 0) + 1 };
-
-    /// <summary>
-    /// A name that is not valid text (e.g. an unpaired surrogate escape such as \ud800): the reader found the token but
-    /// cannot turn it into a string. Reported like malformed JSON, at the token's position.
-    /// </summary>
-    private static ParsedLeads NotText(ParsedLeads result, InvalidOperationException e, ReadOnlySpan<byte> json, long offset)
-    {
-        var (line, column) = Position(json, offset);
-        return result with { Malformed = e.Message, Line = line, Byte = column };
     }
 
     /// <summary>1-based line and byte within the line of a byte offset.</summary>

@@ -48,7 +48,7 @@ public static class PredictApi
         return new JsonBody<PredictResponse>(PredictResponse.From(lead.LeadId, a.Result!), ServingJsonContext.Default.PredictResponse);
     }
 
-    public static async Task<Results<JsonArrayBody<PredictResponse>, ValidationProblem, ProblemHttpResult, CsvBatchResult>> Batch(
+    public static async Task<Results<JsonBody<List<PredictResponse>>, ValidationProblem, ProblemHttpResult, CsvBatchResult>> Batch(
         HttpRequest request, LeadScoringService scoring, PredictionLog log, IOptions<PredictOptions> options, string? engine, bool? reasons, CancellationToken ct)
     {
         if (!TryEngine(engine, out var chosen, out var engineError)) return engineError!;
@@ -56,26 +56,37 @@ public static class PredictApi
         var max = options.Value.MaxBatchBodyBytes;
         using var body = await RequestBody.ReadAsync(request, max, ct);
         if (body is null) return TooLarge(max, "Predict:MaxBatchBodyBytes");
-        var parsed = LeadJson.ParseBatch(body.Memory, options.Value.MaxBatchSize);
+        var parsed = LeadJson.ParseBatch(body.Span, options.Value.MaxBatchSize);
         if (Invalid(parsed) is { } invalid) return invalid;
         var served = scoring.Models.Current;
         var leads = parsed.Leads;
-        // Scored on all cores against one snapshot of the model (scoring is thread-safe), with each answer's log entry.
+        var (assessed, logged) = AssessAll(scoring, served, leads, chosen);
+        if (assessed.Any(a => !a.IsValid)) return FieldProblems(assessed.Select((a, i) => (a, $"[{i}].")));
+        foreach (var entry in logged) await log.RecordAsync(entry!, ct);
+        return new JsonBody<List<PredictResponse>>(assessed.Select((a, i) => PredictResponse.From(leads[i].LeadId, a.Result!)).ToList(),
+            ServingJsonContext.Default.ListPredictResponse);
+    }
+
+    /// <summary>Leads per work item when a batch is scored on all cores (scoring is thread-safe; one snapshot of the model).</summary>
+    private const int ParallelChunk = 64;
+
+    /// <summary>Each lead's assessment and, when it was scored, its prediction-log entry (made on the scoring cores too).</summary>
+    private static (LeadAssessment[] Assessed, LoggedPrediction?[] Logged) AssessAll(
+        LeadScoringService scoring, ServedModel? served, IReadOnlyList<LeadInput> leads, ScoringEngine engine)
+    {
         var assessed = new LeadAssessment[leads.Count];
         var logged = new LoggedPrediction?[leads.Count];
-        Chunked.For(leads.Count, (from, to) =>
+        void Range(int from, int to)
         {
             for (var i = from; i < to; i++)
             {
-                var a = assessed[i] = scoring.Assess(served, leads[i].Features, chosen);
+                var a = assessed[i] = scoring.Assess(served, leads[i].Features, engine);
                 if (a.IsValid) logged[i] = PredictionLog.Entry(leads[i].LeadId, leads[i].Features, a.Result!);
             }
-        });
-        if (assessed.Any(a => !a.IsValid)) return FieldProblems(assessed.Select((a, i) => (a, $"[{i}].")));
-        foreach (var entry in logged) await log.RecordAsync(entry!, ct);
-        var answers = new PredictResponse[leads.Count];
-        for (var i = 0; i < answers.Length; i++) answers[i] = PredictResponse.From(leads[i].LeadId, assessed[i].Result!);
-        return new JsonArrayBody<PredictResponse>(answers, ServingJsonContext.Default.PredictResponse);
+        }
+        if (leads.Count < 2 * ParallelChunk) Range(0, leads.Count);
+        else Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, leads.Count, ParallelChunk), r => Range(r.Item1, r.Item2));
+        return (assessed, logged);
     }
 
     private static bool TryEngine(string? engine, out ScoringEngine chosen, out ValidationProblem? error)
