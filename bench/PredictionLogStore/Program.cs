@@ -7,11 +7,14 @@ using LeadPropensity.Core.State;
 //   new     every prediction is for a lead never seen before, with ids in increasing order (a first scoring run);
 //   rescore a file already holding `prefill` predictions, and each new one for one of `leads` known leads picked at random
 //           (a CRM scoring its open leads again as they change: each insert lands somewhere inside the lead index).
-// Usage: dotnet run -c Release -- [rows 100000] [runs 3] [prefill 300000] [leads 100000]   (from bench/PredictionLogStore)
+// Usage: dotnet run -c Release -- [rows 100000] [runs 3] [prefill 300000] [leads 100000] [page size]   (from bench/PredictionLogStore)
+// A page size makes the bench create each file with it first, as a file made by an earlier version (65536) would be;
+// without one the store creates the file with its own.
 var rows = args.Length > 0 ? int.Parse(args[0]) : 100_000;
 var runs = args.Length > 1 ? int.Parse(args[1]) : 3;
 var prefill = args.Length > 2 ? int.Parse(args[2]) : 300_000;
 var leads = args.Length > 3 ? int.Parse(args[3]) : 100_000;
+int? pageSize = args.Length > 4 ? int.Parse(args[4]) : null;
 var repo = FindRepo();
 var lead = JsonDocument.Parse(File.ReadAllText(Path.Combine(repo, "bench", "serving", "lead.json")));
 // The features as the prediction log stores them: every value a JSON string.
@@ -31,14 +34,22 @@ for (var run = 1; run <= runs; run++)
     foreach (var pattern in results.Keys)
     {
         var dir = Directory.CreateTempSubdirectory("lp-logstore");
-        await using (var store = new SqliteStateStore($"Data Source={Path.Combine(dir.FullName, "state.db")}"))
+        var connection = $"Data Source={Path.Combine(dir.FullName, "state.db")}";
+        if (pageSize is { } size)
+        {
+            await using var c = new Microsoft.Data.Sqlite.SqliteConnection(connection);
+            await c.OpenAsync();
+            await using var cmd = new Microsoft.Data.Sqlite.SqliteCommand($"PRAGMA page_size = {size}; PRAGMA journal_mode = WAL; CREATE TABLE made_before (x);", c);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await using (var store = new SqliteStateStore(connection))
         {
             await store.MigrateAsync();
             next = 0;
             await Append(store, pattern == "new" ? batchSize : prefill, pattern == "new" ? NewLead : KnownLead); // warm-up (JIT, first pages) or prefill
             var (cpu, wall) = await Append(store, rows, pattern == "new" ? NewLead : KnownLead);
             results[pattern].Add(cpu);
-            Console.WriteLine($"run {run} {pattern,-7}: {rows} rows, {cpu:F1} us CPU per row, {wall:F1} us wall per row");
+            Console.WriteLine($"run {run} {pattern,-7}: {rows} rows after {(pattern == "new" ? 0 : prefill)}, {cpu:F1} us CPU per row, {wall:F1} us wall per row, page size {await PageSize(connection)}");
         }
         dir.Delete(true);
     }
@@ -61,6 +72,14 @@ async Task<(double Cpu, double Wall)> Append(SqliteStateStore store, int count, 
     }
     me.Refresh();
     return ((me.TotalProcessorTime - c0).TotalMicroseconds / count, Stopwatch.GetElapsedTime(t0).TotalMicroseconds / count);
+}
+
+static async Task<long> PageSize(string connection)
+{
+    await using var c = new Microsoft.Data.Sqlite.SqliteConnection(connection);
+    await c.OpenAsync();
+    await using var cmd = new Microsoft.Data.Sqlite.SqliteCommand("PRAGMA page_size", c);
+    return (long)(await cmd.ExecuteScalarAsync())!;
 }
 
 static string FindRepo()

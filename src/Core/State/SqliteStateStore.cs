@@ -31,6 +31,10 @@ public sealed class SqliteStateStore : SqlStateStore
 
     public override string Provider => "Sqlite";
 
+    /// <summary>WAL size at which a checkpoint copies it into the database file.</summary>
+    internal const long WalCheckpointBytes = 64L << 20;
+    private long? _pageSize;
+
     /// <summary>The database file.</summary>
     public string Path { get; }
 
@@ -47,11 +51,14 @@ public sealed class SqliteStateStore : SqlStateStore
             // writes to the WAL and the checkpoint writes again. 4 KB pages keep that page small: with 2 million logged
             // predictions of 500,000 leads, 64 KB pages cost about twice the CPU per stored prediction and 2.4 times
             // the time (they only win, by a little, when every lead is new and the index grows at its end). A WAL of up
-            // to 64 MB between checkpoints (16,000 pages) rewrites the same pages fewer times, and a 32 MB page cache (the
+            // to 64 MB between checkpoints (16,384 pages) rewrites the same pages fewer times, and a 32 MB page cache (the
             // default is 2 MB) keeps the indexes' upper levels in memory (bench/PredictionLogStore). The page size
             // applies to a file created now (it is fixed once the file has tables); the others to every connection.
             await ExecuteAsync(c, null, "PRAGMA page_size = 4096; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; " +
-                                        "PRAGMA wal_autocheckpoint = 16000; PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -32768;", ct);
+                                        "PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -32768;", ct);
+            // The checkpoint interval is counted in pages: 64 MB of them, also in a file made with larger pages.
+            var pageSize = _pageSize ??= Convert.ToInt64(await ScalarAsync(c, null, "PRAGMA page_size", ct), CultureInfo.InvariantCulture);
+            await ExecuteAsync(c, null, $"PRAGMA wal_autocheckpoint = {WalCheckpointBytes / pageSize};", ct);
             // journal_mode is stored in the file: once per store is enough.
             if (!_wal) { await ExecuteAsync(c, null, "PRAGMA journal_mode = WAL;", ct); _wal = true; }
             return c;

@@ -33,7 +33,25 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         Assert.Equal(4096L, (long)(await cmd.ExecuteScalarAsync())!);
         // Checkpoints every 64 MB of WAL, on the store's own connections.
         var store = (SqliteStateStore)Store;
-        Assert.Equal(16000L, await store.PragmaAsync("wal_autocheckpoint"));
+        Assert.Equal(16384L, await store.PragmaAsync("wal_autocheckpoint"));
+    }
+
+    [Fact]
+    public async Task AFileWithLargerPagesKeepsThemAndCheckpointsAtTheSameSize()
+    {
+        // A file made with 64 KB pages (as earlier versions did): its page size is fixed, and 64 MB of WAL is 1,024 pages.
+        var old = await NewDatabaseAsync();
+        Directory.CreateDirectory(Path.GetDirectoryName(new SqliteConnectionStringBuilder(old).DataSource)!);
+        await using (var c = new SqliteConnection(old))
+        {
+            await c.OpenAsync();
+            await using var cmd = new SqliteCommand("PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; CREATE TABLE made_before (x);", c);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var store = (SqliteStateStore)Open(old);
+        await store.MigrateAsync();
+        Assert.Equal(65536L, await store.PragmaAsync("page_size"));
+        Assert.Equal(1024L, await store.PragmaAsync("wal_autocheckpoint"));
     }
 
     [Fact]
