@@ -78,7 +78,7 @@ drain
 # would), then 20 sequential curl runs (the figure earlier runs reported; each also starts a curl process and a connection).
 python3 -c "import json; b=json.load(open('bench/serving/lead.json')); json.dump([dict(b, leadId=f'L-{i}') for i in range(1000)], open('$work/batch.json','w'))"
 batch=$(LEADS=0 LEAD_JSON=$work/batch.json BENCH_KEY=$KEY wrk -t1 -c1 -d"$DURATION" --latency -s bench/serving/post.lua "http://127.0.0.1:$PORT/predict/batch" | grep RESULT)
-echo "json batch (wrk, 1 connection): $(echo "$batch" | awk '{ print $0 }') = $(echo "$batch" | value rps | awk '{ printf "%.0f", $1 * 1000 }') rows/s"
+echo "json batch (wrk, 1 connection): $batch = $(echo "$batch" | value rps | awk '{ printf "%.0f", $1 * 1000 }') rows/s"
 drain
 start=$(date +%s.%N)
 for _ in $(seq 1 20); do

@@ -59,12 +59,6 @@ public sealed class PostgresStateStore(string connectionString, TimeProvider? cl
             CREATE INDEX ix_predictions_at ON predictions (at);
             CREATE TABLE outcomes (lead_id text PRIMARY KEY, won boolean NOT NULL, at timestamptz NOT NULL, received_at timestamptz NOT NULL);
             """),
-        // As on SQLite (see there): leads scored again and again insert at random places in the lead index; keyed by the
-        // lead alone it is about half the size.
-        new(3, "lead index keyed by the lead alone", """
-            DROP INDEX ix_predictions_lead;
-            CREATE INDEX ix_predictions_lead_id ON predictions (lead_id);
-            """),
     ];
 
     protected override async Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)

@@ -33,7 +33,7 @@ public sealed class SqliteStateStore : SqlStateStore
 
     /// <summary>WAL size at which a checkpoint copies it into the database file.</summary>
     internal const long WalCheckpointBytes = 64L << 20;
-    private long? _pageSize;
+    private long _pageSize; // 0 until the first connection has read it (fixed for the file's life)
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -49,15 +49,17 @@ public sealed class SqliteStateStore : SqlStateStore
             // Every logged prediction is a row of about a kilobyte, and a CRM scores the same leads again and again, so each
             // one also lands at a random place in the lead index and dirties a page of its own there, which the commit
             // writes to the WAL and the checkpoint writes again. 4 KB pages keep that page small: with 2 million logged
-            // predictions of 500,000 leads, 64 KB pages cost about twice the CPU per stored prediction and 2.4 times
-            // the time (they only win, by a little, when every lead is new and the index grows at its end). A WAL of up
-            // to 64 MB between checkpoints (16,384 pages) rewrites the same pages fewer times, and a 32 MB page cache (the
-            // default is 2 MB) keeps the indexes' upper levels in memory (bench/PredictionLogStore). The page size
-            // applies to a file created now (it is fixed once the file has tables); the others to every connection.
+            // predictions of 500,000 leads, a file with 64 KB pages took 1.7 times the CPU and 2.2 times the time per
+            // stored prediction (they only win, by a little, when every lead is new and the index grows at its end).
+            // A WAL of up to 64 MB between checkpoints rewrites the same pages fewer times, and a 32 MB page cache (the
+            // default is 2 MB) keeps the indexes' upper levels in memory (bench/RESULTS.md, "Prediction log store").
+            // The page size applies to a file created now (it is fixed once the file has tables); the rest to every
+            // connection.
             await ExecuteAsync(c, null, "PRAGMA page_size = 4096; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; " +
                                         "PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -32768;", ct);
             // The checkpoint interval is counted in pages: 64 MB of them, also in a file made with larger pages.
-            var pageSize = _pageSize ??= Convert.ToInt64(await ScalarAsync(c, null, "PRAGMA page_size", ct), CultureInfo.InvariantCulture);
+            var pageSize = Volatile.Read(ref _pageSize);
+            if (pageSize == 0) Volatile.Write(ref _pageSize, pageSize = Convert.ToInt64(await ScalarAsync(c, null, "PRAGMA page_size", ct), CultureInfo.InvariantCulture));
             await ExecuteAsync(c, null, $"PRAGMA wal_autocheckpoint = {WalCheckpointBytes / pageSize};", ct);
             // journal_mode is stored in the file: once per store is enough.
             if (!_wal) { await ExecuteAsync(c, null, "PRAGMA journal_mode = WAL;", ct); _wal = true; }
@@ -75,7 +77,7 @@ public sealed class SqliteStateStore : SqlStateStore
     {
         if (!name.All(ch => char.IsAsciiLetter(ch) || ch == '_')) throw new ArgumentException($"not a pragma name: {name}", nameof(name));
         await using var c = await OpenAsync(CancellationToken.None);
-        return Convert.ToInt64(await ScalarAsync(c, null, $"PRAGMA {name}", CancellationToken.None), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(await ScalarAsync(c, null, $"PRAGMA {name}", CancellationToken.None), CultureInfo.InvariantCulture);
     }
 
     // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) already holds the file's write lock.
@@ -119,8 +121,8 @@ public sealed class SqliteStateStore : SqlStateStore
             """),
         // A CRM scores the same leads again and again, so each logged prediction lands at a random place in the lead index
         // and dirties a page of its own there. Keyed by the lead alone (the row id is in every entry anyway) the index is
-        // about half the size, and storing a prediction in that pattern costs about a third less (bench/PredictionLogStore).
-        // A lead's latest prediction is then found among its own rows.
+        // about half the size and storing a prediction in that pattern costs less (bench/RESULTS.md, "Prediction log
+        // store"). A lead's latest prediction is then found among that lead's own rows. (PostgreSQL keeps its index.)
         new(3, "lead index keyed by the lead alone", """
             DROP INDEX ix_predictions_lead;
             CREATE INDEX ix_predictions_lead_id ON predictions (lead_id);

@@ -85,9 +85,12 @@ public sealed class PredictionLog
     /// </summary>
     public ValueTask RecordAsync(LoggedPrediction entry, CancellationToken ct) => WriteWaitingAsync(entry, ct);
 
-    /// <summary>One answer of the JSON routes as the log keeps it, its features already compact JSON.</summary>
-    public static LoggedPrediction Entry(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer) =>
-        new(leadId, DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band,
+    /// <summary>
+    /// One answer of the JSON routes as the log keeps it, its features already compact JSON. A batch passes one time
+    /// for all its leads, so its log keeps the batch's order (a lead sent twice: the later one is its latest).
+    /// </summary>
+    public static LoggedPrediction Entry(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer, DateTime? at = null) =>
+        new(leadId, at ?? DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band,
             null, PredictionLogWriter.FeaturesUtf8(features));
 
     /// <summary>

@@ -76,12 +76,13 @@ public static class PredictApi
     {
         var assessed = new LeadAssessment[leads.Count];
         var logged = new LoggedPrediction?[leads.Count];
+        var at = DateTime.UtcNow;
         void Range(int from, int to)
         {
             for (var i = from; i < to; i++)
             {
                 var a = assessed[i] = scoring.Assess(served, leads[i].Features, engine);
-                if (a.IsValid) logged[i] = PredictionLog.Entry(leads[i].LeadId, leads[i].Features, a.Result!);
+                if (a.IsValid) logged[i] = PredictionLog.Entry(leads[i].LeadId, leads[i].Features, a.Result!, at);
             }
         }
         if (leads.Count < 2 * ParallelChunk) Range(0, leads.Count);

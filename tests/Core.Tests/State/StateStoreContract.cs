@@ -61,10 +61,13 @@ public abstract partial class StateStoreContract : IAsyncLifetime
     [Fact]
     public async Task MigrationsRunOnceAndAgainDoNothing()
     {
-        Assert.Equal(3, _firstMigration);
+        // Every migration of the provider (SQLite has one more than PostgreSQL: its lead index), once.
+        var all = ((SqlStateStore)Store).Migrations.Select(m => m.Version).ToArray();
+        Assert.Equal(Enumerable.Range(1, all.Length), all);
+        Assert.Equal(all.Length, _firstMigration);
         Assert.Equal(0, await Store.MigrateAsync());
         Assert.Equal(0, await Open().MigrateAsync());
-        Assert.Equal([1, 2, 3], await ((SqlStateStore)Store).AppliedMigrationsAsync());
+        Assert.Equal(all, await ((SqlStateStore)Store).AppliedMigrationsAsync());
     }
 
     [Fact]
@@ -72,8 +75,9 @@ public abstract partial class StateStoreContract : IAsyncLifetime
     {
         var fresh = await NewDatabaseAsync();
         var applied = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Open(fresh).MigrateAsync())));
-        Assert.Equal(3, applied.Sum());
-        Assert.Equal([1, 2, 3], await ((SqlStateStore)Open(fresh)).AppliedMigrationsAsync());
+        var all = ((SqlStateStore)Store).Migrations.Select(m => m.Version).ToArray();
+        Assert.Equal(all.Length, applied.Sum());
+        Assert.Equal(all, await ((SqlStateStore)Open(fresh)).AppliedMigrationsAsync());
     }
 
     [Fact]

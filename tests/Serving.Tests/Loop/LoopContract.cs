@@ -156,6 +156,29 @@ public abstract partial class LoopContract(ModelFixture fx) : StoreBackedTests(f
     }
 
     [Fact]
+    public async Task ALargeJsonBatchLogsEachLeadWithItsOwnAnswerInBatchOrder()
+    {
+        // Large enough to be scored on all cores; lead DUP is sent twice, and the later one must be its latest.
+        var server = Server();
+        var leads = Generated(300).Select((l, i) => (Id: i is 10 or 250 ? "DUP" : $"P-{i}", l.Features, l.Won)).ToList();
+        var answers = (await (await PredictBatch(server.Client(ServingFactory.ScorerKey), leads)).Json()).EnumerateArray().ToList();
+        var logged = await LoggedAsync(300);
+        Assert.Equal(leads.Select(l => l.Id), logged.Select(p => p.LeadId));
+        for (var i = 0; i < leads.Count; i++)
+        {
+            Assert.Equal(answers[i].GetProperty("score").GetInt32(), logged[i].Score);
+            Assert.Equal(answers[i].GetProperty("band").GetString(), logged[i].Band);
+            using var features = JsonDocument.Parse(logged[i].FeaturesJson);
+            Assert.Equal(leads[i].Features, features.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()));
+        }
+        var now = DateTime.UtcNow;
+        Assert.Equal(HttpStatusCode.OK, (await PostOutcomes(server.Client(ServingFactory.ScorerKey), new[] { Outcome("DUP", true, now) })).StatusCode);
+        await using var store = OpenStore();
+        Assert.NotEqual(logged[10].Probability, logged[250].Probability);
+        Assert.Equal(logged[250].Probability, Assert.Single(await store.GetScoredOutcomesAsync()).Probability);
+    }
+
+    [Fact]
     public async Task MonitoringNumbersAreCoreMetricsOnTheLoggedData()
     {
         var server = Server();
