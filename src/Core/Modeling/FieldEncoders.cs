@@ -123,13 +123,56 @@ public sealed class TextEncoder : FieldEncoder
 
     private static readonly char[] Separators = [' ', ',', '.', ';', ':', '/', '-', '&', '(', ')', '\t', '"', '\''];
 
+    /// <summary>The text's tokens (see <see cref="TokenWalker"/>) as strings, for fitting the vocabulary.</summary>
     public static IEnumerable<string> Tokens(string text)
     {
-        var words = text.ToLowerInvariant().Split(Separators, StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < words.Length; i++)
+        var tokens = new List<string>();
+        foreach (var t in new TokenWalker(text.ToLowerInvariant(), new char[text.Length + 1])) tokens.Add(t.ToString());
+        return tokens;
+    }
+
+    /// <summary>
+    /// The tokens of lower-cased text: each word (split at <see cref="Separators"/>, empty words skipped) and each pair of
+    /// neighbouring words as "word word", without allocating them. A pair is written into <c>pair</c>, which must hold
+    /// the text's length plus one.
+    /// </summary>
+    private ref struct TokenWalker(ReadOnlySpan<char> lower, Span<char> pair)
+    {
+        private ReadOnlySpan<char> _rest = lower, _previous, _word;
+        private readonly Span<char> _pair = pair;
+        private bool _pairDue;
+
+        public ReadOnlySpan<char> Current { get; private set; }
+        public readonly TokenWalker GetEnumerator() => this;
+
+        public bool MoveNext()
         {
-            yield return words[i];
-            if (i + 1 < words.Length) yield return words[i] + " " + words[i + 1];
+            if (_pairDue)
+            {
+                _pairDue = false;
+                _previous.CopyTo(_pair);
+                _pair[_previous.Length] = ' ';
+                _word.CopyTo(_pair[(_previous.Length + 1)..]);
+                Current = _pair[..(_previous.Length + 1 + _word.Length)];
+                _previous = _word;
+                return true;
+            }
+            while (!_rest.IsEmpty)
+            {
+                var end = _rest.IndexOfAny(SeparatorValues);
+                var word = end < 0 ? _rest : _rest[..end];
+                _rest = end < 0 ? default : _rest[(end + 1)..];
+                if (word.IsEmpty) continue;
+                if (_previous.IsEmpty) _previous = word;
+                else
+                {
+                    _word = word;
+                    _pairDue = true;
+                }
+                Current = word;
+                return true;
+            }
+            return false;
         }
     }
 
@@ -148,7 +191,7 @@ public sealed class TextEncoder : FieldEncoder
 
     private static readonly System.Buffers.SearchValues<char> SeparatorValues = System.Buffers.SearchValues.Create(Separators);
 
-    /// <summary>Sets the slot of every vocabulary token of <see cref="Tokens"/>, without allocating them (this runs for every scored lead).</summary>
+    /// <summary>Sets the slot of every vocabulary token of the text, without allocating them (this runs for every scored lead).</summary>
     public override bool Encode(string? raw, Span<float> dest, DateTime? reference, out string? problem)
     {
         problem = null;
@@ -163,25 +206,8 @@ public sealed class TextEncoder : FieldEncoder
         {
             var lower = buffer[..raw.Length];
             raw.AsSpan().ToLowerInvariant(lower);
-            var pair = buffer[raw.Length..];
-            var previous = ((ReadOnlySpan<char>)lower)[..0];
-            var rest = (ReadOnlySpan<char>)lower;
-            while (!rest.IsEmpty)
-            {
-                var end = rest.IndexOfAny(SeparatorValues);
-                var word = end < 0 ? rest : rest[..end];
-                rest = end < 0 ? default : rest[(end + 1)..];
-                if (word.IsEmpty) continue;
-                if (lookup.TryGetValue(word, out var k)) dest[k] = 1;
-                if (!previous.IsEmpty)
-                {
-                    previous.CopyTo(pair);
-                    pair[previous.Length] = ' ';
-                    word.CopyTo(pair[(previous.Length + 1)..]);
-                    if (lookup.TryGetValue(pair[..(previous.Length + 1 + word.Length)], out var b)) dest[b] = 1;
-                }
-                previous = word;
-            }
+            foreach (var t in new TokenWalker(lower, buffer[raw.Length..]))
+                if (lookup.TryGetValue(t, out var k)) dest[k] = 1;
         }
         finally
         {

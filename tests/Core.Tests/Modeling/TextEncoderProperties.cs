@@ -20,11 +20,23 @@ public class TextEncoderProperties
             var vocabulary = TextEncoder.Tokens(seen).Concat(TextEncoder.Tokens(title).Where((_, i) => i % 2 == 0)).Distinct().ToList();
             var encoder = new TextEncoder { Field = "title", Vocabulary = vocabulary };
             var expected = new float[encoder.Width];
-            foreach (var t in TextEncoder.Tokens(title))
+            foreach (var t in Reference(title))
                 if (vocabulary.IndexOf(t) is var k and >= 0) expected[k] = 1;
             var got = Enumerable.Repeat(7f, encoder.Width).ToArray();
             return encoder.Encode(title, got, null, out _) && got.SequenceEqual(expected);
         });
+
+    [Property(MaxTest = 500)]
+    public Property TokensAreTheWordsAndEachPairOfNeighbours() =>
+        Prop.ForAll(Titles(), title => TextEncoder.Tokens(title).Order(StringComparer.Ordinal).SequenceEqual(Reference(title).Order(StringComparer.Ordinal)));
+
+    /// <summary>What a token is, written independently of the encoder: lower-cased words split at the separators (empty
+    /// ones dropped), and "word word" for each pair of neighbouring words.</summary>
+    private static List<string> Reference(string text)
+    {
+        var words = text.ToLowerInvariant().Split([' ', ',', '.', ';', ':', '/', '-', '&', '(', ')', '\t', '"', '\''], StringSplitOptions.RemoveEmptyEntries);
+        return [.. words, .. words.Zip(words.Skip(1), (a, b) => a + " " + b)];
+    }
 
     [Fact]
     public void LongTitlesAreEncodedToo()
