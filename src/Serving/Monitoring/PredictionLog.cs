@@ -83,7 +83,24 @@ public sealed class PredictionLog
     /// Queues one lead of a JSON batch (made with <see cref="Entry"/>), waiting for room when the buffer is full: a batch is
     /// slowed down to the store's pace rather than losing its log (a single /predict never waits; see <see cref="Record"/>).
     /// </summary>
-    public ValueTask RecordAsync(LoggedPrediction entry, CancellationToken ct) => WriteWaitingAsync(entry, ct);
+    public async ValueTask RecordAsync(LoggedPrediction entry, CancellationToken ct)
+    {
+        if (_channel.Writer.TryWrite(entry)) return;
+        try
+        {
+            await _channel.Writer.WriteAsync(entry, ct);
+        }
+        catch (ChannelClosedException)
+        {
+            Drop(ReasonClosed, 1);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The caller went away mid-batch: this answer was never delivered; count it and stop the batch.
+            Drop(ReasonAborted, 1);
+            throw;
+        }
+    }
 
     /// <summary>
     /// One answer of the JSON routes as the log keeps it, its features already compact JSON. A batch passes one time
@@ -101,28 +118,9 @@ public sealed class PredictionLog
     {
         var p = new LoggedPrediction(row.LeadId, DateTime.UtcNow, modelVersion, source, row.Probability, row.Score, row.Band,
             row.Fields.Zip(row.Values, KeyValuePair.Create));
-        var wait = WriteWaitingAsync(p, ct);
+        var wait = RecordAsync(p, ct);
         // Completed at once unless the buffer is full; a failed wait (the caller went away) still throws here.
         if (!wait.IsCompletedSuccessfully) wait.AsTask().GetAwaiter().GetResult();
-    }
-
-    private async ValueTask WriteWaitingAsync(LoggedPrediction p, CancellationToken ct)
-    {
-        if (_channel.Writer.TryWrite(p)) return;
-        try
-        {
-            await _channel.Writer.WriteAsync(p, ct);
-        }
-        catch (ChannelClosedException)
-        {
-            Drop(ReasonClosed, 1);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The caller went away mid-batch: this answer was never delivered; count it and stop the batch.
-            Drop(ReasonAborted, 1);
-            throw;
-        }
     }
 
     public bool TryWrite(LoggedPrediction prediction)
