@@ -156,13 +156,16 @@ public sealed class SqliteStateStore : SqlStateStore
                     Check(raw.sqlite3_bind_double(stmt, 5, p.Probability), db);
                     Check(raw.sqlite3_bind_int(stmt, 6, p.Score), db);
                     Check(raw.sqlite3_bind_text(stmt, 7, p.Band), db);
-                    var max = Encoding.UTF8.GetMaxByteCount(p.FeaturesJson.Length);
-                    if (utf8.Length < max)
+                    if (!p.TryGetFeaturesUtf8(out var features))
                     {
-                        System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
-                        utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(max);
+                        var max = Encoding.UTF8.GetMaxByteCount(p.FeaturesJson.Length);
+                        if (utf8.Length < max)
+                        {
+                            System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
+                            utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(max);
+                        }
+                        features = utf8.AsSpan(0, Encoding.UTF8.GetBytes(p.FeaturesJson, utf8));
                     }
-                    var features = utf8.AsSpan(0, Encoding.UTF8.GetBytes(p.FeaturesJson, utf8));
                     // Checked here, on the bytes stored, instead of encoding the text a second time beforehand.
                     if (!IsJsonObject(features)) throw NotAnObject(p);
                     Check(raw.sqlite3_bind_text(stmt, 8, features), db);

@@ -66,9 +66,9 @@ internal static class StateDb
     }
 
     /// <summary>
-    /// Checks what every store needs of a prediction. Whether <see cref="PredictionRecord.FeaturesJson"/> is a JSON object
-    /// is checked too, unless <paramref name="jsonCheckedByInsert"/>: a store that encodes the features itself (SQLite)
-    /// checks those bytes with <see cref="IsJsonObject(ReadOnlySpan{byte})"/> rather than encoding them twice.
+    /// Checks what every store needs of a prediction. Whether the features are a JSON object is checked too (on their UTF-8
+    /// bytes when the record was made from them), unless <paramref name="jsonCheckedByInsert"/>: a store that checks the
+    /// bytes it stores itself (SQLite) does so with <see cref="IsJsonObject(ReadOnlySpan{byte})"/> rather than twice.
     /// </summary>
     public static void Validate(IReadOnlyList<PredictionRecord> predictions, bool jsonCheckedByInsert = false)
     {
@@ -77,7 +77,10 @@ internal static class StateDb
             if (string.IsNullOrWhiteSpace(p.LeadId)) throw new ArgumentException("a prediction has no lead id");
             if (string.IsNullOrWhiteSpace(p.Source)) throw new ArgumentException($"prediction for lead '{p.LeadId}' has no source");
             if (!double.IsFinite(p.Probability)) throw new ArgumentException($"prediction for lead '{p.LeadId}' has probability {p.Probability}");
-            if (jsonCheckedByInsert ? p.FeaturesJson is null : !IsJsonObject(p.FeaturesJson)) throw NotAnObject(p);
+            var isObject = p.TryGetFeaturesUtf8(out var utf8)
+                ? jsonCheckedByInsert || IsJsonObject(utf8)
+                : jsonCheckedByInsert ? p.FeaturesJson is not null : IsJsonObject(p.FeaturesJson);
+            if (!isObject) throw NotAnObject(p);
         }
     }
 

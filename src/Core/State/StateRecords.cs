@@ -8,9 +8,37 @@ public sealed record BandSetting(CutoffSpec Spec, string SetBy, DateTime SetAt, 
 /// <summary>One change of the band cutoffs: <see cref="OldSpec"/> is null for the first setting.</summary>
 public sealed record BandAuditEntry(long Version, string SetBy, DateTime SetAt, CutoffSpec? OldSpec, CutoffSpec NewSpec, string Reason);
 
-/// <summary>One logged prediction. <see cref="Source"/> is "model" or "rules"; <see cref="FeaturesJson"/> is the request's features object.</summary>
+/// <summary>
+/// One logged prediction. <see cref="Source"/> is "model" or "rules"; <see cref="FeaturesJson"/> is the request's features
+/// object. A caller that already holds the features as UTF-8 JSON (the service's prediction log) gives those bytes instead:
+/// a store then writes them as they are, without turning them into a string and back into UTF-8 for every prediction.
+/// </summary>
 public sealed record PredictionRecord(
-    string LeadId, DateTime At, string? ModelVersion, string Source, double Probability, int Score, string Band, string FeaturesJson);
+    string LeadId, DateTime At, string? ModelVersion, string Source, double Probability, int Score, string Band, string FeaturesJson)
+{
+    public PredictionRecord(string leadId, DateTime at, string? modelVersion, string source, double probability, int score, string band,
+        ReadOnlyMemory<byte> featuresUtf8)
+        : this(leadId, at, modelVersion, source, probability, score, band, FeaturesJson: null!) => _utf8 = featuresUtf8;
+
+    private readonly ReadOnlyMemory<byte> _utf8;
+
+    /// <summary>The features as text (decoded on first use when the record was made from UTF-8).</summary>
+    public string FeaturesJson { get => field ??= System.Text.Encoding.UTF8.GetString(_utf8.Span); init; } = FeaturesJson;
+
+    /// <summary>The features as UTF-8 JSON when the record was made from UTF-8; otherwise false (use <see cref="FeaturesJson"/>).</summary>
+    public bool TryGetFeaturesUtf8(out ReadOnlySpan<byte> utf8)
+    {
+        utf8 = _utf8.Span;
+        return !_utf8.IsEmpty;
+    }
+
+    // Equal when every column is: the features compared as text, however each record was made.
+    public bool Equals(PredictionRecord? other) =>
+        other is not null && LeadId == other.LeadId && At == other.At && ModelVersion == other.ModelVersion && Source == other.Source &&
+        Probability.Equals(other.Probability) && Score == other.Score && Band == other.Band && FeaturesJson == other.FeaturesJson;
+
+    public override int GetHashCode() => HashCode.Combine(LeadId, At, ModelVersion, Source, Probability, Score, Band, FeaturesJson);
+}
 
 /// <summary>A lead's outcome as the CRM reports it: won (true) or lost, at a time.</summary>
 public sealed record OutcomeRecord(string LeadId, bool Won, DateTime At);

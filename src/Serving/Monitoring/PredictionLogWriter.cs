@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using LeadPropensity.Core.State;
 using Microsoft.Extensions.Options;
@@ -93,7 +92,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IStateStore store, IO
 
     internal static PredictionRecord ToRecord(LoggedPrediction p) =>
         new(string.IsNullOrWhiteSpace(p.LeadId) ? NoLeadId : p.LeadId, p.At, p.ModelVersion, p.Source, StoredProbability(p), p.Score, p.Band,
-            p.FeaturesUtf8 is { } json ? Encoding.UTF8.GetString(json) : Encoding.UTF8.GetString(FeaturesUtf8(p.Features ?? [])));
+            p.FeaturesUtf8 ?? FeaturesUtf8(p.Features ?? []));
 
     /// <summary>The features as sent: every value a JSON string (raw text, as the schema-aware preparation read it), missing as null.</summary>
     internal static byte[] FeaturesUtf8(IEnumerable<KeyValuePair<string, string?>> features)

@@ -24,6 +24,40 @@ public abstract partial class StateStoreContract
         Assert.Equal(batch.Skip(10).Take(10), streamed);
     }
 
+    // The service's prediction log hands its features over as UTF-8 JSON; a store keeps them as the same text.
+    private static PredictionRecord AsUtf8(PredictionRecord p) =>
+        new(p.LeadId, p.At, p.ModelVersion, p.Source, p.Probability, p.Score, p.Band, System.Text.Encoding.UTF8.GetBytes(p.FeaturesJson));
+
+    [Fact]
+    public async Task PredictionsGivenAsUtf8AreStoredAsTheSameText()
+    {
+        var text = Enumerable.Range(0, 6).Select(i => Prediction($"L-{i}", T0.AddHours(i), i / 6.0)).ToList();
+        // Mixed in one batch: every other record made from UTF-8 bytes.
+        var mixed = text.Select((p, i) => i % 2 == 0 ? AsUtf8(p) : p).ToList();
+        Assert.True(mixed[0].TryGetFeaturesUtf8(out _));
+        Assert.False(mixed[1].TryGetFeaturesUtf8(out _));
+        await Store.AppendPredictionsAsync(mixed);
+
+        var back = await Store.GetPredictionsAsync();
+        Assert.Equal(text, back);
+        Assert.Contains("Zürich", back[0].FeaturesJson);
+        Assert.Equal(text[0].GetHashCode(), mixed[0].GetHashCode());
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { (byte)'[', (byte)'1', (byte)']' })]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'a', (byte)'"', (byte)':', (byte)'1' })]
+    [InlineData(new byte[] { (byte)'{', 0xFF, (byte)'}' })] // not UTF-8
+    public async Task Utf8FeaturesThatAreNotAJsonObjectAreRefusedWithTheWholeBatch(byte[] features)
+    {
+        var ok = AsUtf8(Prediction("L-ok", T0));
+        var bad = new PredictionRecord("L-bad", T0, "v1", "model", 0.3, 30, "MQL", features);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendPredictionsAsync([ok, bad]));
+        Assert.Contains("L-bad", e.Message);
+        Assert.Empty(await Store.GetPredictionsAsync());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("not json")]
