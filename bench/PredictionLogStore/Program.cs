@@ -7,6 +7,7 @@ using LeadPropensity.Core.State;
 //   new     every prediction is for a lead never seen before, with ids in increasing order (a first scoring run);
 //   rescore a file already holding `prefill` predictions, and each new one for one of `leads` known leads picked at random
 //           (a CRM scoring its open leads again as they change: each insert lands somewhere inside the lead index).
+// After the rescore pattern it also times reading outcomes back (see ReadOutcomes).
 // Usage: dotnet run -c Release -- [rows 100000] [runs 3] [prefill 300000] [leads 100000] [page size, 0 = the store's] [utf8|text]
 //   (from bench/PredictionLogStore)
 // A page size makes the bench create each file with it first, as a file made by an earlier version (65536) would be;
@@ -56,6 +57,7 @@ for (var run = 1; run <= runs; run++)
             var (cpu, wall) = await Append(store, rows, pattern == "new" ? NewLead : KnownLead);
             results[pattern].Add(cpu);
             Console.WriteLine($"run {run} {pattern,-7}: {rows} rows after {(pattern == "new" ? 0 : prefill)}, {cpu:F1} us CPU per row, {wall:F1} us wall per row, page size {await PageSize(connection)}");
+            if (pattern == "rescore") await ReadOutcomes(store, connection, run);
         }
         dir.Delete(true);
     }
@@ -78,6 +80,38 @@ async Task<(double Cpu, double Wall)> Append(SqliteStateStore store, int count, 
     }
     me.Refresh();
     return ((me.TotalProcessorTime - c0).TotalMicroseconds / count, Stopwatch.GetElapsedTime(t0).TotalMicroseconds / count);
+}
+
+// Reading the log back: a fifth of the leads get an outcome, then each outcome is joined to its lead's latest prediction
+// (GetScoredOutcomesAsync: live calibration) and the next training set is exported (ExportTrainingRowsAsync), first with
+// the store's own lead index (lead_id), then again after adding one on (lead_id, at, id), the index before migration 3,
+// so the two are compared on the same file.
+async Task ReadOutcomes(SqliteStateStore store, string connection, int run)
+{
+    var won = new Random(7);
+    var outcomes = Enumerable.Range(0, leads).Where(i => i % 5 == 0)
+        .Select(i => new OutcomeRecord($"00Q{i:D12}", won.NextDouble() < 0.2, DateTime.UtcNow)).ToList();
+    foreach (var chunk in outcomes.Chunk(1000)) await store.UpsertOutcomesAsync(chunk);
+    // The first pass only warms the caches (file pages, the JIT), so neither index is timed cold.
+    foreach (var (index, pass) in new[] { ("lead_id", "warm-up"), ("lead_id", "timed"), ("lead_id, at, id", "timed") })
+    {
+        if (index != "lead_id")
+        {
+            await using var c = new Microsoft.Data.Sqlite.SqliteConnection(connection);
+            await c.OpenAsync();
+            await using var cmd = new Microsoft.Data.Sqlite.SqliteCommand($"CREATE INDEX ix_bench_alt ON predictions ({index})", c);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var watch = Stopwatch.StartNew();
+        var joined = (await store.GetScoredOutcomesAsync()).Count;
+        var joinMs = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+        var exported = 0;
+        await foreach (var _ in store.ExportTrainingRowsAsync()) exported++;
+        if (pass == "warm-up") continue;
+        Console.WriteLine($"run {run} outcomes with index ({index}): {joined} outcomes joined to their latest prediction in {joinMs:F0} ms, " +
+                          $"{exported} training rows exported in {watch.Elapsed.TotalMilliseconds:F0} ms");
+    }
 }
 
 static async Task<long> PageSize(string connection)
