@@ -23,7 +23,12 @@ public sealed record PredictionRecord(
     private readonly ReadOnlyMemory<byte> _utf8;
 
     /// <summary>The features as text (decoded on first use when the record was made from UTF-8).</summary>
-    public string FeaturesJson { get => field ??= System.Text.Encoding.UTF8.GetString(_utf8.Span); init; } = FeaturesJson;
+    public string FeaturesJson
+    {
+        get => field ??= System.Text.Encoding.UTF8.GetString(_utf8.Span);
+        // Set by "with": the new text replaces the bytes the record was made from.
+        init { field = value; _utf8 = default; }
+    } = FeaturesJson;
 
     /// <summary>The features as UTF-8 JSON when the record was made from UTF-8; otherwise false (use <see cref="FeaturesJson"/>).</summary>
     public bool TryGetFeaturesUtf8(out ReadOnlySpan<byte> utf8)

@@ -36,11 +36,16 @@ public abstract partial class StateStoreContract
         var mixed = text.Select((p, i) => i % 2 == 0 ? AsUtf8(p) : p).ToList();
         Assert.True(mixed[0].TryGetFeaturesUtf8(out _));
         Assert.False(mixed[1].TryGetFeaturesUtf8(out _));
+        // New text given with "with" replaces the bytes the record was made from.
+        text[2] = text[2] with { FeaturesJson = text[2].FeaturesJson.Replace("Zürich", "Bern") };
+        mixed[2] = mixed[2] with { FeaturesJson = text[2].FeaturesJson };
+        Assert.False(mixed[2].TryGetFeaturesUtf8(out _));
         await Store.AppendPredictionsAsync(mixed);
 
         var back = await Store.GetPredictionsAsync();
         Assert.Equal(text, back);
         Assert.Contains("Zürich", back[0].FeaturesJson);
+        Assert.Contains("Bern", back[2].FeaturesJson);
         Assert.Equal(text[0].GetHashCode(), mixed[0].GetHashCode());
     }
 
