@@ -82,34 +82,38 @@ async Task<(double Cpu, double Wall)> Append(SqliteStateStore store, int count, 
     return ((me.TotalProcessorTime - c0).TotalMicroseconds / count, Stopwatch.GetElapsedTime(t0).TotalMicroseconds / count);
 }
 
-// Reading the log back: a fifth of the leads get an outcome, then each outcome is joined to its lead's latest prediction
-// (GetScoredOutcomesAsync: live calibration) and the next training set is exported (ExportTrainingRowsAsync), first with
-// the store's own lead index (lead_id), then again after adding one on (lead_id, at, id), the index before migration 3,
-// so the two are compared on the same file.
+// Reading the log back. The store keeps its lead index apart from the log and fills it in bulk: by the writer once
+// SqliteStateStore.LeadIndexLag predictions wait for it, and before any read by lead. So first the predictions still
+// waiting after the rescore pattern are indexed (timed: what the first read after a busy spell pays extra), then a fifth
+// of the leads get an outcome, and each outcome is joined to its lead's latest prediction (GetScoredOutcomesAsync: live
+// calibration) and the next training set is exported (ExportTrainingRowsAsync), after a warm-up pass.
 async Task ReadOutcomes(SqliteStateStore store, string connection, int run)
 {
+    long waiting;
+    await using (var c = new Microsoft.Data.Sqlite.SqliteConnection(connection))
+    {
+        await c.OpenAsync();
+        await using var cmd = new Microsoft.Data.Sqlite.SqliteCommand(
+            "SELECT COALESCE((SELECT MAX(id) FROM predictions), 0) - (SELECT upto FROM prediction_leads_upto)", c);
+        waiting = (long)(await cmd.ExecuteScalarAsync())!;
+    }
+    var watch = Stopwatch.StartNew();
+    await store.CountUnscoredOutcomesAsync(); // no outcomes yet: the time is the indexing
+    Console.WriteLine($"run {run} first read: indexed the {waiting} predictions waiting for the lead index in {watch.Elapsed.TotalMilliseconds:F0} ms");
     var won = new Random(7);
     var outcomes = Enumerable.Range(0, leads).Where(i => i % 5 == 0)
         .Select(i => new OutcomeRecord($"00Q{i:D12}", won.NextDouble() < 0.2, DateTime.UtcNow)).ToList();
     foreach (var chunk in outcomes.Chunk(1000)) await store.UpsertOutcomesAsync(chunk);
-    // The first pass only warms the caches (file pages, the JIT), so neither index is timed cold.
-    foreach (var (index, pass) in new[] { ("lead_id", "warm-up"), ("lead_id", "timed"), ("lead_id, at, id", "timed") })
+    foreach (var pass in new[] { "warm-up", "timed" })
     {
-        if (index != "lead_id")
-        {
-            await using var c = new Microsoft.Data.Sqlite.SqliteConnection(connection);
-            await c.OpenAsync();
-            await using var cmd = new Microsoft.Data.Sqlite.SqliteCommand($"CREATE INDEX ix_bench_alt ON predictions ({index})", c);
-            await cmd.ExecuteNonQueryAsync();
-        }
-        var watch = Stopwatch.StartNew();
+        watch.Restart();
         var joined = (await store.GetScoredOutcomesAsync()).Count;
         var joinMs = watch.Elapsed.TotalMilliseconds;
         watch.Restart();
         var exported = 0;
         await foreach (var _ in store.ExportTrainingRowsAsync()) exported++;
         if (pass == "warm-up") continue;
-        Console.WriteLine($"run {run} outcomes with index ({index}): {joined} outcomes joined to their latest prediction in {joinMs:F0} ms, " +
+        Console.WriteLine($"run {run} outcomes: {joined} outcomes joined to their latest prediction in {joinMs:F0} ms, " +
                           $"{exported} training rows exported in {watch.Elapsed.TotalMilliseconds:F0} ms");
     }
 }

@@ -9,6 +9,15 @@ public abstract partial class SqlStateStore
 {
     private const int Chunk = 500;
 
+    /// <summary>
+    /// The table whose (lead_id, at, id) rows find a lead's logged predictions by id: the log itself where the store keeps
+    /// a lead index on it, or an index of its own that <see cref="UpdateLeadLookupAsync"/> brings up to date before a read.
+    /// </summary>
+    protected virtual string LeadLookup => "predictions";
+
+    /// <summary>Makes <see cref="LeadLookup"/> cover every logged prediction (inside <paramref name="tx"/> when given).</summary>
+    protected virtual Task UpdateLeadLookupAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>True when <see cref="InsertPredictionsAsync"/> checks that each row's features are a JSON object itself.</summary>
     protected virtual bool InsertChecksFeaturesJson => false;
 
@@ -74,6 +83,7 @@ public abstract partial class SqlStateStore
 
         await using var c = await OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        await UpdateLeadLookupAsync(c, tx, ct);
         var existing = new Dictionary<string, (bool Won, DateTime At)>(StringComparer.Ordinal);
         var scored = new HashSet<string>(StringComparer.Ordinal);
         foreach (var ids in latest.Keys.Chunk(Chunk))
@@ -82,7 +92,7 @@ public abstract partial class SqlStateStore
             await using (var cmd = Command(c, tx, $"SELECT lead_id, won, at FROM outcomes WHERE lead_id IN ({inList})", ps))
             await using (var r = await cmd.ExecuteReaderAsync(ct))
                 while (await r.ReadAsync(ct)) existing[r.GetString(0)] = (r.GetBoolean(1), ReadTime(r, 2));
-            await using (var cmd = Command(c, tx, $"SELECT DISTINCT lead_id FROM predictions WHERE lead_id IN ({inList})", ps))
+            await using (var cmd = Command(c, tx, $"SELECT DISTINCT lead_id FROM {LeadLookup} WHERE lead_id IN ({inList})", ps))
             await using (var r = await cmd.ExecuteReaderAsync(ct))
                 while (await r.ReadAsync(ct)) scored.Add(r.GetString(0));
         }
@@ -114,20 +124,22 @@ public abstract partial class SqlStateStore
     public async Task<long> CountUnscoredOutcomesAsync(CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
+        await UpdateLeadLookupAsync(c, null, ct);
         var n = await ScalarAsync(c, null,
-            "SELECT COUNT(*) FROM outcomes o WHERE NOT EXISTS (SELECT 1 FROM predictions p WHERE p.lead_id = o.lead_id)", ct);
+            $"SELECT COUNT(*) FROM outcomes o WHERE NOT EXISTS (SELECT 1 FROM {LeadLookup} p WHERE p.lead_id = o.lead_id)", ct);
         return Convert.ToInt64(n);
     }
 
     /// <summary>Each outcome joined with its lead's latest prediction (by time, then by arrival).</summary>
-    private const string LatestJoin = """
+    private string LatestJoin => $"""
         FROM outcomes o JOIN predictions p ON p.id = (
-            SELECT p2.id FROM predictions p2 WHERE p2.lead_id = o.lead_id ORDER BY p2.at DESC, p2.id DESC LIMIT 1)
+            SELECT p2.id FROM {LeadLookup} p2 WHERE p2.lead_id = o.lead_id ORDER BY p2.at DESC, p2.id DESC LIMIT 1)
         """;
 
     public async Task<IReadOnlyList<ScoredOutcome>> GetScoredOutcomesAsync(DateTime? from = null, DateTime? to = null, CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
+        await UpdateLeadLookupAsync(c, null, ct);
         var (where, ps) = Window("p.at", from, to);
         await using var cmd = Command(c, null, $"""
             SELECT o.lead_id, p.at, p.model_version, p.source, p.probability, p.score, p.band, o.won, o.at
@@ -144,6 +156,7 @@ public abstract partial class SqlStateStore
     public async IAsyncEnumerable<TrainingRow> ExportTrainingRowsAsync(DateTime? since = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
+        await UpdateLeadLookupAsync(c, null, ct);
         var (where, ps) = Window("p.at", since, null);
         await using var cmd = Command(c, null, $"SELECT o.lead_id, p.at, p.features_json, o.won, o.at {LatestJoin} {where} ORDER BY o.lead_id", ps);
         await using var r = await cmd.ExecuteReaderAsync(ct);

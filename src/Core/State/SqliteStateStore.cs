@@ -47,10 +47,11 @@ public sealed class SqliteStateStore : SqlStateStore
         {
             await c.OpenAsync(ct);
             // Every logged prediction is a row of about a kilobyte, and a CRM scores the same leads again and again, so each
-            // one also lands at a random place in the lead index and dirties a page of its own there, which the commit
-            // writes to the WAL and the checkpoint writes again. 4 KB pages keep that page small: with 2 million logged
-            // predictions of 500,000 leads, a file with 64 KB pages took 1.7 times the CPU and 2.2 times the time per
-            // stored prediction (they only win, by a little, when every lead is new and the index grows at its end).
+            // one also lands at a random place in the lead index and dirties a page there, which the commit writes to the
+            // WAL and the checkpoint writes again (now once per bulk pass of the index, migration 4, rather than per row).
+            // 4 KB pages keep those pages small: with 2 million logged predictions of 500,000 leads, a file with 64 KB
+            // pages took 1.7 times the CPU and 2.2 times the time per stored prediction (measured with the index kept up
+            // to date on every insert; they only won, by a little, when every lead was new and the index grew at its end).
             // A WAL of up to 64 MB between checkpoints rewrites the same pages fewer times, and a 32 MB page cache (the
             // default is 2 MB) keeps the indexes' upper levels in memory (bench/RESULTS.md, "Prediction log store").
             // The page size applies to a file created now (it is fixed once the file has tables); the rest to every
@@ -127,7 +128,52 @@ public sealed class SqliteStateStore : SqlStateStore
             DROP INDEX ix_predictions_lead;
             CREATE INDEX ix_predictions_lead_id ON predictions (lead_id);
             """),
+        // Even keyed by the lead alone, an index kept up to date on every insert is what storing a re-scored lead mostly
+        // cost: each row dirtied an index page of its own, written to the WAL and again by the checkpoint. The lead index is
+        // now a table of its own, filled in bulk and in order (IndexLeadsAsync): by the writer once LeadIndexLag
+        // predictions wait for it, and before any read that looks predictions up by lead, so reads never miss a row.
+        // Keyed (lead_id, at, id), a lead's latest prediction is one seek again. A deleted prediction leaves it by trigger.
+        new(4, "lead index filled in bulk", """
+            DROP INDEX ix_predictions_lead_id;
+            CREATE TABLE prediction_leads (
+                lead_id TEXT NOT NULL, at TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (lead_id, at, id)) WITHOUT ROWID;
+            INSERT INTO prediction_leads (lead_id, at, id) SELECT lead_id, at, id FROM predictions ORDER BY lead_id, at, id;
+            CREATE TABLE prediction_leads_upto (id INTEGER PRIMARY KEY CHECK (id = 1), upto INTEGER NOT NULL);
+            INSERT INTO prediction_leads_upto (id, upto) SELECT 1, COALESCE(MAX(id), 0) FROM predictions;
+            CREATE TRIGGER prediction_leads_delete AFTER DELETE ON predictions BEGIN
+                DELETE FROM prediction_leads WHERE lead_id = OLD.lead_id AND at = OLD.at AND id = OLD.id;
+            END;
+            """),
     ];
+
+    /// <summary>
+    /// Logged predictions not yet in the lead index at which the writer indexes them (inside its own transaction). Larger
+    /// means fewer, cheaper index passes per row, and a longer first read after a busy spell.
+    /// </summary>
+    internal int LeadIndexLag { get; init; } = 50_000;
+
+    protected override string LeadLookup => "prediction_leads";
+
+    // Predictions above the mark, in index order: each index page is written once per pass, not once per prediction.
+    // Ids only grow (AUTOINCREMENT), so "above the mark" is exactly what no pass has seen.
+    private static Task IndexLeadsAsync(DbConnection c, DbTransaction tx, CancellationToken ct) => ExecuteAsync(c, tx, """
+        INSERT OR IGNORE INTO prediction_leads (lead_id, at, id)
+            SELECT lead_id, at, id FROM predictions WHERE id > (SELECT upto FROM prediction_leads_upto) ORDER BY lead_id, at, id;
+        UPDATE prediction_leads_upto SET upto = MAX(upto, (SELECT COALESCE(MAX(id), 0) FROM predictions));
+        """, ct);
+
+    private static async Task<long> UnindexedAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) =>
+        Convert.ToInt64(await ScalarAsync(c, tx,
+            "SELECT COALESCE((SELECT MAX(id) FROM predictions), 0) - (SELECT upto FROM prediction_leads_upto)", ct), CultureInfo.InvariantCulture);
+
+    protected override async Task UpdateLeadLookupAsync(DbConnection c, DbTransaction? tx, CancellationToken ct)
+    {
+        if (tx is not null) { await IndexLeadsAsync(c, tx, ct); return; }
+        if (await UnindexedAsync(c, null, ct) <= 0) return;
+        await using var own = await c.BeginTransactionAsync(ct);
+        await IndexLeadsAsync(c, own, ct);
+        await own.CommitAsync(ct);
+    }
 
     private const string InsertPrediction =
         "INSERT INTO predictions (lead_id, at, model_version, source, probability, score, band, features_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -137,9 +183,15 @@ public sealed class SqliteStateStore : SqlStateStore
     // One single-row INSERT prepared once per batch, bound by position and stepped for each row through SQLite's own API,
     // inside the caller's transaction (same connection). Microsoft.Data.Sqlite finds each parameter by name and builds a
     // data reader for every execution; for the prediction log that driver work cost more than SQLite spent storing rows.
-    protected override Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
+    protected override async Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
     {
-        var db = ((SqliteConnection)c).Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
+        Insert((SqliteConnection)c, batch, ct);
+        if (await UnindexedAsync(c, tx, ct) >= LeadIndexLag) await IndexLeadsAsync(c, tx, ct);
+    }
+
+    private void Insert(SqliteConnection c, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
+    {
+        var db = c.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
         Check(raw.sqlite3_prepare_v2(db, InsertPrediction, out var stmt), db);
         using (stmt)
         {
@@ -176,7 +228,6 @@ public sealed class SqliteStateStore : SqlStateStore
             }
             finally { System.Buffers.ArrayPool<byte>.Shared.Return(utf8); }
         }
-        return Task.CompletedTask;
     }
 
     private static void Check(int rc, sqlite3 db)

@@ -75,43 +75,92 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     }
 
     [Fact]
-    public async Task AFileFromBeforeTheLeadIndexChangeIsUpgradedKeepingItsLog()
+    public async Task AFileFromBeforeTheLeadIndexChangesIsUpgradedKeepingItsLog()
     {
-        // A file as version 2 left it: the lead index on (lead_id, at, id), and a logged lead scored three times.
+        // A file as version 2 left it: the lead index on the log, (lead_id, at, id), and a logged lead scored three times.
         var old = await NewDatabaseAsync();
         var migrations = ((SqlStateStore)Store).Migrations;
         var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         await using (var v2 = new SqliteStateStore(old))
         {
             await v2.MigrateAsync();
-            await using var c = new SqliteConnection(old);
-            await c.OpenAsync();
-            await using var cmd = new SqliteCommand(
-                "DROP INDEX ix_predictions_lead_id; CREATE INDEX ix_predictions_lead ON predictions (lead_id, at, id); DELETE FROM schema_migrations WHERE version = 3", c);
-            await cmd.ExecuteNonQueryAsync();
             await v2.AppendPredictionsAsync([.. new[] { 2, 0, 1 }.Select(h => new PredictionRecord("L-1", at.AddHours(h), $"v{h}", "model", 0.1 * (h + 1), 10 * (h + 1), "MQL", "{}"))]);
             await v2.AppendPredictionsAsync([new PredictionRecord("L-2", at, "v0", "model", 0.5, 50, "SQL", "{}")]);
             await v2.UpsertOutcomesAsync([new OutcomeRecord("L-1", true, at.AddDays(3))]);
+            await Sql(old, """
+                DROP TRIGGER prediction_leads_delete; DROP TABLE prediction_leads; DROP TABLE prediction_leads_upto;
+                CREATE INDEX ix_predictions_lead ON predictions (lead_id, at, id); DELETE FROM schema_migrations WHERE version >= 3
+                """);
         }
 
         var store = Open(old);
-        Assert.Equal(1, await store.MigrateAsync());
+        Assert.Equal(2, await store.MigrateAsync());
         Assert.Equal([.. migrations.Select(m => m.Version)], await ((SqlStateStore)store).AppliedMigrationsAsync());
-        await using (var c = new SqliteConnection(old))
-        {
-            await c.OpenAsync();
-            await using var cmd = new SqliteCommand("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'predictions' AND sql IS NOT NULL ORDER BY name)", c);
-            Assert.Equal("ix_predictions_at,ix_predictions_lead_id", (string?)await cmd.ExecuteScalarAsync());
-            // A lead's predictions are found through the new index.
-            cmd.CommandText = "EXPLAIN QUERY PLAN SELECT id FROM predictions WHERE lead_id = 'L-1' ORDER BY at DESC, id DESC LIMIT 1";
-            await using var plan = await cmd.ExecuteReaderAsync();
-            var steps = new List<string>();
-            while (await plan.ReadAsync()) steps.Add(plan.GetString(3));
-            Assert.Contains(steps, s => s.Contains("ix_predictions_lead_id"));
-        }
-        // The log is kept, and the outcome still meets its lead's latest prediction (the one logged second, two hours on).
+        // The log keeps only its time index; the lead index is a table of its own, holding every logged prediction already.
+        Assert.Equal("ix_predictions_at", await Sql(old,
+            "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'predictions' AND sql IS NOT NULL ORDER BY name)"));
+        Assert.Equal("4 4", await Sql(old, "SELECT (SELECT COUNT(*) FROM prediction_leads) || ' ' || (SELECT upto FROM prediction_leads_upto)"));
+        // A lead's latest prediction is one seek in it: no sorting of the lead's rows.
+        var plan = await PlanAsync(old, "SELECT id FROM prediction_leads WHERE lead_id = 'L-1' ORDER BY at DESC, id DESC LIMIT 1");
+        Assert.Contains("prediction_leads", plan);
+        Assert.DoesNotContain("TEMP B-TREE", plan);
+        // The log is kept, and the outcome still meets its lead's latest prediction (the one logged first, two hours on).
         Assert.Equal(4, (await store.GetPredictionsAsync()).Count);
         var scored = Assert.Single(await store.GetScoredOutcomesAsync());
         Assert.Equal(("L-1", at.AddHours(2), "v2", 30), (scored.LeadId, scored.PredictedAt, scored.ModelVersion, scored.Score));
+    }
+
+    [Fact]
+    public async Task LoggedPredictionsReachTheLeadIndexInBulkAndReadsNeverMissOne()
+    {
+        await using var store = new SqliteStateStore(ConnectionString) { LeadIndexLag = 5 };
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        PredictionRecord Row(int i) => new($"L-{i}", at.AddMinutes(i), "v1", "model", 0.01 * i, i, "MQL", $$"""{"n":"{{i}}"}""");
+        async Task<string?> Indexed() => await Sql(ConnectionString,
+            "SELECT (SELECT COUNT(*) FROM prediction_leads) || ' of ' || (SELECT COUNT(*) FROM predictions) || ', up to ' || (SELECT upto FROM prediction_leads_upto)");
+
+        // Below the lag, the writer leaves its rows for a later pass...
+        await store.AppendPredictionsAsync([Row(1), Row(2), Row(3)]);
+        Assert.Equal("0 of 3, up to 0", await Indexed());
+        // ...and the append that brings the lag to LeadIndexLag indexes all of them, in its own transaction.
+        await store.AppendPredictionsAsync([Row(4), Row(5)]);
+        Assert.Equal("5 of 5, up to 5", await Indexed());
+
+        // A read by lead first indexes what is waiting: the outcome of a lead logged a moment ago finds its prediction.
+        await store.AppendPredictionsAsync([Row(6)]);
+        Assert.Equal("5 of 6, up to 5", await Indexed());
+        var upsert = await store.UpsertOutcomesAsync([new OutcomeRecord("L-6", true, at.AddDays(1)), new OutcomeRecord("L-9", false, at.AddDays(1))]);
+        Assert.Equal(1, upsert.Unscored);
+        Assert.Equal("6 of 6, up to 6", await Indexed());
+        await store.AppendPredictionsAsync([Row(7) with { LeadId = "L-6", At = at.AddHours(1), Score = 77 }]);
+        Assert.Equal(77, Assert.Single(await store.GetScoredOutcomesAsync()).Score);
+        Assert.Equal(1, await store.CountUnscoredOutcomesAsync());
+        Assert.Equal("7 of 7, up to 7", await Indexed());
+
+        // Deleting old predictions takes them out of the lead index too, indexed or not.
+        await store.AppendPredictionsAsync([Row(8)]);
+        Assert.Equal(6, await store.DeletePredictionsBeforeAsync(at.AddMinutes(7)));
+        Assert.Equal("1 of 2, up to 7", await Indexed());
+        Assert.Equal(77, Assert.Single(await store.GetScoredOutcomesAsync()).Score);
+        Assert.Equal("2 of 2, up to 8", await Indexed());
+    }
+
+    private static async Task<string?> Sql(string connectionString, string sql)
+    {
+        await using var c = new SqliteConnection(connectionString);
+        await c.OpenAsync();
+        await using var cmd = new SqliteCommand(sql, c);
+        return (await cmd.ExecuteScalarAsync())?.ToString();
+    }
+
+    private static async Task<string> PlanAsync(string connectionString, string query)
+    {
+        await using var c = new SqliteConnection(connectionString);
+        await c.OpenAsync();
+        await using var cmd = new SqliteCommand("EXPLAIN QUERY PLAN " + query, c);
+        await using var r = await cmd.ExecuteReaderAsync();
+        var steps = new List<string>();
+        while (await r.ReadAsync()) steps.Add(r.GetString(3));
+        return string.Join(" | ", steps);
     }
 }
