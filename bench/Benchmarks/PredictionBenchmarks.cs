@@ -46,6 +46,12 @@ namespace LeadPropensity.Benchmarks
             return _bundle.Score(p.Features, p.Values, 3);
         }
 
+        [Benchmark(Description = "PreparedLead.From (validate + encode)")]
+        public PreparedLead Prepare() => PreparedLead.From(_bundle, _lead);
+
+        [Benchmark(Description = "RuleSet.DisqualifiedBy (the rules' disqualifiers, on the model's path)")]
+        public string? Disqualifiers() => _scorer.Rules.DisqualifiedBy(_lead);
+
         [Benchmark(Description = "LeadScorer.Assess (model, rules, band, reasons)")]
         public LeadAssessment Assess() => _scorer.Assess(_bundle, null, _lead);
 
