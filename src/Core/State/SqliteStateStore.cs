@@ -155,12 +155,17 @@ public sealed class SqliteStateStore : SqlStateStore
     protected override string LeadLookup => "prediction_leads";
 
     // Predictions above the mark, in index order: each index page is written once per pass, not once per prediction.
-    // Ids only grow (AUTOINCREMENT), so "above the mark" is exactly what no pass has seen.
-    private static Task IndexLeadsAsync(DbConnection c, DbTransaction tx, CancellationToken ct) => ExecuteAsync(c, tx, """
-        INSERT OR IGNORE INTO prediction_leads (lead_id, at, id)
-            SELECT lead_id, at, id FROM predictions WHERE id > (SELECT upto FROM prediction_leads_upto) ORDER BY lead_id, at, id;
-        UPDATE prediction_leads_upto SET upto = MAX(upto, (SELECT COALESCE(MAX(id), 0) FROM predictions));
-        """, ct);
+    // Ids only grow (AUTOINCREMENT), so "above the mark" is exactly what no pass has seen. Nothing is written unless at
+    // least `atLeast` predictions wait.
+    private static async Task IndexLeadsAsync(DbConnection c, DbTransaction tx, long atLeast, CancellationToken ct)
+    {
+        if (await UnindexedAsync(c, tx, ct) < atLeast) return;
+        await ExecuteAsync(c, tx, """
+            INSERT OR IGNORE INTO prediction_leads (lead_id, at, id)
+                SELECT lead_id, at, id FROM predictions WHERE id > (SELECT upto FROM prediction_leads_upto) ORDER BY lead_id, at, id;
+            UPDATE prediction_leads_upto SET upto = MAX(upto, (SELECT COALESCE(MAX(id), 0) FROM predictions));
+            """, ct);
+    }
 
     private static async Task<long> UnindexedAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) =>
         Convert.ToInt64(await ScalarAsync(c, tx,
@@ -168,10 +173,11 @@ public sealed class SqliteStateStore : SqlStateStore
 
     protected override async Task UpdateLeadLookupAsync(DbConnection c, DbTransaction? tx, CancellationToken ct)
     {
-        if (tx is not null) { await IndexLeadsAsync(c, tx, ct); return; }
+        if (tx is not null) { await IndexLeadsAsync(c, tx, 1, ct); return; }
+        // Outside a transaction, look first: the write lock is taken only when something waits.
         if (await UnindexedAsync(c, null, ct) <= 0) return;
         await using var own = await c.BeginTransactionAsync(ct);
-        await IndexLeadsAsync(c, own, ct);
+        await IndexLeadsAsync(c, own, 1, ct);
         await own.CommitAsync(ct);
     }
 
@@ -186,7 +192,7 @@ public sealed class SqliteStateStore : SqlStateStore
     protected override async Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
     {
         Insert((SqliteConnection)c, batch, ct);
-        if (await UnindexedAsync(c, tx, ct) >= LeadIndexLag) await IndexLeadsAsync(c, tx, ct);
+        await IndexLeadsAsync(c, tx, LeadIndexLag, ct);
     }
 
     private void Insert(SqliteConnection c, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)

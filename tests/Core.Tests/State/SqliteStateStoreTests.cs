@@ -42,12 +42,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         // A file made with 64 KB pages (as earlier versions did): its page size is fixed, and 64 MB of WAL is 1,024 pages.
         var old = await NewDatabaseAsync();
         Directory.CreateDirectory(Path.GetDirectoryName(new SqliteConnectionStringBuilder(old).DataSource)!);
-        await using (var c = new SqliteConnection(old))
-        {
-            await c.OpenAsync();
-            await using var cmd = new SqliteCommand("PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; CREATE TABLE made_before (x);", c);
-            await cmd.ExecuteNonQueryAsync();
-        }
+        await Sql(old, "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; CREATE TABLE made_before (x);");
         var store = (SqliteStateStore)Open(old);
         await store.MigrateAsync();
         Assert.Equal(65536L, await store.PragmaAsync("page_size"));
@@ -58,13 +53,8 @@ public sealed class SqliteStateStoreTests : StateStoreContract
     public async Task AnInsertSQLiteRefusesIsAnErrorAndWritesNothing()
     {
         // A trigger makes SQLite refuse the second row of the batch: the whole batch is rolled back and the error surfaces.
-        await using (var c = new SqliteConnection(ConnectionString))
-        {
-            await c.OpenAsync();
-            await using var cmd = new SqliteCommand(
-                "CREATE TRIGGER refuse BEFORE INSERT ON predictions WHEN NEW.lead_id = 'bad' BEGIN SELECT RAISE(ABORT, 'refused by test'); END", c);
-            await cmd.ExecuteNonQueryAsync();
-        }
+        await Sql(ConnectionString,
+            "CREATE TRIGGER refuse BEFORE INSERT ON predictions WHEN NEW.lead_id = 'bad' BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
         var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         PredictionRecord Row(string id) => new(id, at, "v1", "model", 0.25, 25, "MQL", "{\"a\":\"1\"}");
         var e = await Assert.ThrowsAsync<SqliteException>(() => Store.AppendPredictionsAsync([Row("ok"), Row("bad")]));
