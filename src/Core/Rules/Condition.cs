@@ -36,10 +36,18 @@ public sealed record FieldCondition(string Field, RuleOperator Operator, IReadOn
         return Operator switch
         {
             RuleOperator.Exists => true,
-            RuleOperator.Eq or RuleOperator.In => Operands.Any(o => LeadValues.Same(value, o)),
-            RuleOperator.Contains => Operands.Any(o => value.Contains(o, StringComparison.OrdinalIgnoreCase)),
+            RuleOperator.Eq or RuleOperator.In => AnyOperand(value, contains: false),
+            RuleOperator.Contains => AnyOperand(value, contains: true),
             _ => ValueParsing.TryNumber(value, out var x) && Compare(x, number),
         };
+    }
+
+    // Loops rather than LINQ: the disqualifiers run on every scored lead, and a lambda here allocated on each.
+    private bool AnyOperand(string value, bool contains)
+    {
+        for (var i = 0; i < Operands.Count; i++)
+            if (contains ? value.Contains(Operands[i], StringComparison.OrdinalIgnoreCase) : LeadValues.Same(value, Operands[i])) return true;
+        return false;
     }
 
     // Parsed once here so that evaluation never re-parses; also rejects operands no rule could use.
@@ -80,14 +88,26 @@ public sealed record FieldCondition(string Field, RuleOperator Operator, IReadOn
 public sealed record AllCondition(IReadOnlyList<Condition> Conditions) : Condition
 {
     public override IEnumerable<FieldCondition> FieldTests => Conditions.SelectMany(c => c.FieldTests);
-    internal override bool Matches(LeadValues lead) => Conditions.All(c => c.Matches(lead));
+    internal override bool Matches(LeadValues lead)
+    {
+        for (var i = 0; i < Conditions.Count; i++)
+            if (!Conditions[i].Matches(lead)) return false;
+        return true;
+    }
+
     public override string Describe() => string.Join(" and ", Conditions.Select(c => c.DescribeNested()));
 }
 
 public sealed record AnyCondition(IReadOnlyList<Condition> Conditions) : Condition
 {
     public override IEnumerable<FieldCondition> FieldTests => Conditions.SelectMany(c => c.FieldTests);
-    internal override bool Matches(LeadValues lead) => Conditions.Any(c => c.Matches(lead));
+    internal override bool Matches(LeadValues lead)
+    {
+        for (var i = 0; i < Conditions.Count; i++)
+            if (Conditions[i].Matches(lead)) return true;
+        return false;
+    }
+
     public override string Describe() => string.Join(" or ", Conditions.Select(c => c.DescribeNested()));
 }
 

@@ -57,8 +57,8 @@ public sealed class RuleSet
     public string? DisqualifiedBy(IReadOnlyDictionary<string, string?> lead)
     {
         var view = new LeadValues(lead, MissingTokens);
-        foreach (var rule in Rules)
-            if (rule.Disqualifies && rule.When.Matches(view)) return rule.Name;
+        for (var i = 0; i < Rules.Count; i++)
+            if (Rules[i].Disqualifies && Rules[i].When.Matches(view)) return Rules[i].Name;
         return null;
     }
 

@@ -43,7 +43,7 @@ public sealed class LeadScorer(RuleSet rules, ScoringPolicy policy)
             if (!lead.IsValid) return new LeadAssessment(null, lead.Problems);
         }
         var warnings = new List<string>(lead is null ? 1 : lead.MissingFields.Count + lead.UnknownFields.Count + 1);
-        if (lead is not null) warnings.AddRange(lead.Warnings);
+        lead?.AddWarnings(warnings);
         var why = Policy.RulesReason(bundle, lead, engine);
         if (why is null)
         {

@@ -13,10 +13,31 @@ public sealed record PreparedLead(
 {
     public bool IsValid => Problems.Count == 0;
 
-    /// <summary>Warnings a caller should see: fields scored as missing and fields the model does not use.</summary>
-    public IEnumerable<string> Warnings =>
-        MissingFields.Select(f => $"'{f}' is missing and was scored as missing")
-            .Concat(UnknownFields.Select(f => $"'{f}' is not a field of the served model and was ignored"));
+    /// <summary>Adds the warnings a caller should see: fields scored as missing and fields the model does not use.</summary>
+    public void AddWarnings(List<string> to)
+    {
+        for (var i = 0; i < MissingFields.Count; i++) to.Add(MissingText.Of(MissingFields[i]));
+        for (var i = 0; i < UnknownFields.Count; i++) to.Add(UnknownText.Of(UnknownFields[i]));
+    }
+
+    // The same few field names come back on call after call (a CRM sends the same extra fields every time), so each
+    // warning is made once; a cap keeps callers who send ever-new names from growing the caches without end.
+    private static readonly WarningTexts MissingText = new(f => $"'{f}' is missing and was scored as missing");
+    private static readonly WarningTexts UnknownText = new(f => $"'{f}' is not a field of the served model and was ignored");
+
+    private sealed class WarningTexts(Func<string, string> format)
+    {
+        private const int Cap = 4096;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _texts = new(StringComparer.Ordinal);
+
+        public string Of(string field)
+        {
+            if (_texts.TryGetValue(field, out var text)) return text;
+            text = format(field);
+            if (_texts.Count < Cap) _texts.TryAdd(field, text);
+            return text;
+        }
+    }
 
     /// <summary>
     /// Checks raw values by field name (null, "" or a schema missing token = missing) against the bundle's schema.
