@@ -18,6 +18,7 @@ namespace LeadPropensity.Benchmarks
         private ModelBundle _bundle = null!;
         private LeadScorer _scorer = null!;
         private Dictionary<string, string?> _lead = null!;
+        private PreparedLead _prepared = null!;
 
         [GlobalSetup]
         public void Setup()
@@ -37,6 +38,7 @@ namespace LeadPropensity.Benchmarks
                 ["free_trial"] = "no", ["contact_requested"] = "no", ["owner"] = "jane.doe", ["utm_campaign"] = "spring-webinar",
                 ["email_domain"] = "example.edu", ["phone_verified"] = "true",
             };
+            _prepared = PreparedLead.From(_bundle, _lead);
         }
 
         [Benchmark(Description = "PreparedLead.From + ModelBundle.Score(reasons: 3)")]
@@ -45,6 +47,12 @@ namespace LeadPropensity.Benchmarks
             var p = PreparedLead.From(_bundle, _lead);
             return _bundle.Score(p.Features, p.Values, 3);
         }
+
+        [Benchmark(Description = "ModelBundle.Score without reasons (an encoded lead)")]
+        public LeadScore ScoreOnly() => _bundle.Score(_prepared.Features, _prepared.Values);
+
+        [Benchmark(Description = "ModelBundle.Score(reasons: 3) (an encoded lead)")]
+        public LeadScore ScoreAndExplain() => _bundle.Score(_prepared.Features, _prepared.Values, 3);
 
         [Benchmark(Description = "PreparedLead.From (validate + encode)")]
         public PreparedLead Prepare() => PreparedLead.From(_bundle, _lead);
