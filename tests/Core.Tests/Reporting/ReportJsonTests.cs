@@ -18,6 +18,24 @@ public sealed class ReportJsonTests(ReportFixture f) : IClassFixture<ReportFixtu
     }
 
     [Fact]
+    public void TheReportFilesAreInTheManifestsHashesAndADamagedReportIsCaught()
+    {
+        foreach (var name in new[] { "report.json", "report.html" })
+            Assert.Equal(BundleWriter.Sha256(Path.Combine(f.BundleDir, name)), f.Manifest.Files[name]);
+        Assert.Equal(f.Manifest.Files, ModelRegistry.ReadManifest(f.BundleDir).Files);
+        var temp = RepoPaths.TempDir("lp-report-copy");
+        try
+        {
+            var copy = Path.Combine(temp, f.Manifest.Version);
+            Directory.CreateDirectory(copy);
+            foreach (var file in Directory.GetFiles(f.BundleDir)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            File.AppendAllText(Path.Combine(copy, "report.html"), "<!-- altered -->");
+            Assert.Contains("report.html does not match", Assert.Throws<InvalidDataException>(() => ModelBundle.Load(copy)).Message);
+        }
+        finally { Directory.Delete(temp, true); }
+    }
+
+    [Fact]
     public void ReportJsonHoldsEveryNumberOfSummarize()
     {
         var expected = Metrics.Summarize(f.Model.TestProbabilities, f.Model.TestLabels);
