@@ -8,28 +8,34 @@ using LeadPropensity.Core.State;
 //   rescore a file already holding `prefill` predictions, and each new one for one of `leads` known leads picked at random
 //           (a CRM scoring its open leads again as they change: each insert lands somewhere inside the lead index).
 // After the rescore pattern it also times reading outcomes back (see ReadOutcomes).
-// Usage: dotnet run -c Release -- [rows 100000] [runs 3] [prefill 300000] [leads 100000] [page size, 0 = the store's] [utf8|text]
+// Usage: dotnet run -c Release -- [rows 100000] [runs 3] [prefill 300000] [leads 100000] [page size, 0 = the store's] [logged|utf8|text]
 //   (from bench/PredictionLogStore)
 // A page size makes the bench create each file with it first, as a file made by an earlier version (65536) would be;
-// without one (or 0) the store creates the file with its own. The features are handed over as UTF-8 JSON, as the service's
-// prediction log does (utf8, the default), or as a string (text: what the log did before, and what other callers do).
+// without one (or 0) the store creates the file with its own. The features are handed over as the service's prediction log
+// does (logged, the default: LoggedFeatures, which the store need not check), as UTF-8 JSON from elsewhere (utf8: checked
+// as it is stored, as the log's own were before), or as a string (text: what other callers do).
 var rows = args.Length > 0 ? int.Parse(args[0]) : 100_000;
 var runs = args.Length > 1 ? int.Parse(args[1]) : 3;
 var prefill = args.Length > 2 ? int.Parse(args[2]) : 300_000;
 var leads = args.Length > 3 ? int.Parse(args[3]) : 100_000;
 int? pageSize = args.Length > 4 && int.Parse(args[4]) is > 0 and var size0 ? size0 : null;
-var asText = args.Length > 5 && args[5] == "text";
+var mode = args.Length > 5 ? args[5] : "logged";
+if (mode is not ("logged" or "utf8" or "text")) throw new ArgumentException($"features as '{mode}': use logged, utf8 or text");
 var repo = FindRepo();
 var lead = JsonDocument.Parse(File.ReadAllText(Path.Combine(repo, "bench", "serving", "lead.json")));
 // The features as the prediction log stores them: every value a JSON string.
-var features = JsonSerializer.Serialize(lead.RootElement.GetProperty("features").EnumerateObject()
-    .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText()));
+var fields = lead.RootElement.GetProperty("features").EnumerateObject()
+    .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText());
+var features = JsonSerializer.Serialize(fields);
 const int batchSize = 500;
 var featuresUtf8 = System.Text.Encoding.UTF8.GetBytes(features);
 var batch = Enumerable.Range(0, batchSize)
-    .Select(i => asText
-        ? new PredictionRecord($"L-{i:D6}", DateTime.UtcNow, "v1", "model", 0.123456789 + i * 1e-6, 42, "MQL", features)
-        : new PredictionRecord($"L-{i:D6}", DateTime.UtcNow, "v1", "model", 0.123456789 + i * 1e-6, 42, "MQL", featuresUtf8)).ToList();
+    .Select(i => mode switch
+    {
+        "text" => new PredictionRecord($"L-{i:D6}", DateTime.UtcNow, "v1", "model", 0.123456789 + i * 1e-6, 42, "MQL", features),
+        "utf8" => new PredictionRecord($"L-{i:D6}", DateTime.UtcNow, "v1", "model", 0.123456789 + i * 1e-6, 42, "MQL", featuresUtf8),
+        _ => new PredictionRecord($"L-{i:D6}", DateTime.UtcNow, "v1", "model", 0.123456789 + i * 1e-6, 42, "MQL", LoggedFeatures.Write(fields)),
+    }).ToList();
 var rng = new Random(42);
 var next = 0L;
 string NewLead() => $"00Q{next++:D12}";
@@ -65,7 +71,7 @@ for (var run = 1; run <= runs; run++)
 foreach (var (pattern, cpu) in results)
 {
     cpu.Sort();
-    Console.WriteLine($"median {pattern,-7}: {cpu[cpu.Count / 2]:F1} us CPU per stored prediction ({features.Length} characters of features, given as {(asText ? "text" : "UTF-8")})");
+    Console.WriteLine($"median {pattern,-7}: {cpu[cpu.Count / 2]:F1} us CPU per stored prediction ({features.Length} characters of features, given as {mode})");
 }
 
 async Task<(double Cpu, double Wall)> Append(SqliteStateStore store, int count, Func<string> leadId)

@@ -202,18 +202,30 @@ public sealed class SqliteStateStore : SqlStateStore
         using (stmt)
         {
             var utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
+            var id = System.Buffers.ArrayPool<byte>.Shared.Rent(256);
+            // Model version, source and band repeat from row to row: each is encoded when it changes, not per row.
+            Utf8Text version = default, source = default, band = default;
+            Span<byte> time = stackalloc byte[40];
             try
             {
                 foreach (var p in batch)
                 {
                     ct.ThrowIfCancellationRequested();
-                    Check(raw.sqlite3_bind_text(stmt, 1, p.LeadId), db);
-                    Check(raw.sqlite3_bind_text(stmt, 2, (string)TimeValue(p.At)), db);
-                    Check(p.ModelVersion is null ? raw.sqlite3_bind_null(stmt, 3) : raw.sqlite3_bind_text(stmt, 3, p.ModelVersion), db);
-                    Check(raw.sqlite3_bind_text(stmt, 4, p.Source), db);
+                    // Bound as UTF-8 bytes: binding a string made the driver allocate its UTF-8 copy, five per row.
+                    if (id.Length < Encoding.UTF8.GetMaxByteCount(p.LeadId.Length))
+                    {
+                        System.Buffers.ArrayPool<byte>.Shared.Return(id);
+                        id = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(p.LeadId.Length));
+                    }
+                    Check(raw.sqlite3_bind_text(stmt, 1, id.AsSpan(0, Encoding.UTF8.GetBytes(p.LeadId, id))), db);
+                    if (!p.At.TryFormat(time, out var timeLength, TimeFormat, CultureInfo.InvariantCulture))
+                        throw new InvalidOperationException($"time {p.At:O} does not fit its column format");
+                    Check(raw.sqlite3_bind_text(stmt, 2, time[..timeLength]), db);
+                    Check(p.ModelVersion is null ? raw.sqlite3_bind_null(stmt, 3) : BindText(stmt, 3, p.ModelVersion, ref version), db);
+                    Check(BindText(stmt, 4, p.Source, ref source), db);
                     Check(raw.sqlite3_bind_double(stmt, 5, p.Probability), db);
                     Check(raw.sqlite3_bind_int(stmt, 6, p.Score), db);
-                    Check(raw.sqlite3_bind_text(stmt, 7, p.Band), db);
+                    Check(BindText(stmt, 7, p.Band, ref band), db);
                     if (!p.TryGetFeaturesUtf8(out var features))
                     {
                         var max = Encoding.UTF8.GetMaxByteCount(p.FeaturesJson.Length);
@@ -224,15 +236,37 @@ public sealed class SqliteStateStore : SqlStateStore
                         }
                         features = utf8.AsSpan(0, Encoding.UTF8.GetBytes(p.FeaturesJson, utf8));
                     }
-                    // Checked here, on the bytes stored, instead of encoding the text a second time beforehand.
-                    if (!IsJsonObject(features)) throw NotAnObject(p);
+                    // Checked here, on the bytes stored, instead of encoding the text a second time beforehand (the log's own
+                    // bytes need no check: LoggedFeatures.Write made them).
+                    if (!p.FeaturesWritten && !IsJsonObject(features)) throw NotAnObject(p);
                     Check(raw.sqlite3_bind_text(stmt, 8, features), db);
                     var rc = raw.sqlite3_step(stmt);
                     if (rc != raw.SQLITE_DONE) Check(rc, db);
                     Check(raw.sqlite3_reset(stmt), db);
                 }
             }
-            finally { System.Buffers.ArrayPool<byte>.Shared.Return(utf8); }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
+                System.Buffers.ArrayPool<byte>.Shared.Return(id);
+            }
+        }
+    }
+
+    // An empty text goes through the string overload: an empty span may be bound as NULL rather than as ''.
+    private static int BindText(sqlite3_stmt stmt, int index, string text, ref Utf8Text cache) =>
+        text.Length == 0 ? raw.sqlite3_bind_text(stmt, index, text) : raw.sqlite3_bind_text(stmt, index, cache.Of(text));
+
+    /// <summary>The UTF-8 bytes of the last string seen, re-encoded only when the string changes.</summary>
+    private struct Utf8Text
+    {
+        private string? _text;
+        private byte[]? _utf8;
+
+        public ReadOnlySpan<byte> Of(string text)
+        {
+            if (!ReferenceEquals(text, _text) && text != _text) (_text, _utf8) = (text, Encoding.UTF8.GetBytes(text));
+            return _utf8;
         }
     }
 

@@ -78,7 +78,7 @@ internal static class StateDb
             if (string.IsNullOrWhiteSpace(p.Source)) throw new ArgumentException($"prediction for lead '{p.LeadId}' has no source");
             if (!double.IsFinite(p.Probability)) throw new ArgumentException($"prediction for lead '{p.LeadId}' has probability {p.Probability}");
             var isObject = p.TryGetFeaturesUtf8(out var utf8)
-                ? jsonCheckedByInsert || IsJsonObject(utf8)
+                ? p.FeaturesWritten || jsonCheckedByInsert || IsJsonObject(utf8)
                 : jsonCheckedByInsert ? p.FeaturesJson is not null : IsJsonObject(p.FeaturesJson);
             if (!isObject) throw NotAnObject(p);
         }

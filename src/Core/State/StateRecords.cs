@@ -9,6 +9,40 @@ public sealed record BandSetting(CutoffSpec Spec, string SetBy, DateTime SetAt, 
 public sealed record BandAuditEntry(long Version, string SetBy, DateTime SetAt, CutoffSpec? OldSpec, CutoffSpec NewSpec, string Reason);
 
 /// <summary>
+/// A lead's features as the prediction log keeps them: a UTF-8 JSON object whose every value is the raw text as a string,
+/// or null for missing. Only <see cref="Write"/> makes one, so a store can write the bytes without reading them through
+/// again to check that they are a JSON object (which cost about a microsecond per logged prediction).
+/// </summary>
+public sealed class LoggedFeatures
+{
+    private LoggedFeatures(byte[] utf8) => Utf8 = utf8;
+
+    public ReadOnlyMemory<byte> Utf8 { get; }
+
+    /// <summary>The features (field name, raw value or null) as compact JSON.</summary>
+    public static LoggedFeatures Write(IEnumerable<KeyValuePair<string, string?>> features)
+    {
+        // One scratch buffer and writer per thread: only the exact-size result is allocated.
+        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new System.Text.Json.Utf8JsonWriter(buffer);
+        w.Reset(buffer);
+        w.WriteStartObject();
+        foreach (var (field, value) in features)
+        {
+            if (value is null) w.WriteNull(field);
+            else w.WriteString(field, value);
+        }
+        w.WriteEndObject();
+        w.Flush();
+        return new LoggedFeatures(buffer.WrittenSpan.ToArray());
+    }
+
+    [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static System.Text.Json.Utf8JsonWriter? t_writer;
+}
+
+/// <summary>
 /// One logged prediction. <see cref="Source"/> is "model" or "rules"; <see cref="FeaturesJson"/> is the request's features
 /// object. A caller that already holds the features as UTF-8 JSON (the service's prediction log) gives those bytes instead:
 /// a store then writes them as they are, without turning them into a string and back into UTF-8 for every prediction.
@@ -16,18 +50,28 @@ public sealed record BandAuditEntry(long Version, string SetBy, DateTime SetAt, 
 public sealed record PredictionRecord(
     string LeadId, DateTime At, string? ModelVersion, string Source, double Probability, int Score, string Band, string FeaturesJson)
 {
+    /// <summary>Features as UTF-8 JSON from any source: a store checks that they are a JSON object.</summary>
     public PredictionRecord(string leadId, DateTime at, string? modelVersion, string source, double probability, int score, string band,
         ReadOnlyMemory<byte> featuresUtf8)
         : this(leadId, at, modelVersion, source, probability, score, band, FeaturesJson: null!) => _utf8 = featuresUtf8;
 
+    /// <summary>Features the prediction log wrote (<see cref="LoggedFeatures.Write"/>): known to be a JSON object.</summary>
+    public PredictionRecord(string leadId, DateTime at, string? modelVersion, string source, double probability, int score, string band,
+        LoggedFeatures features)
+        : this(leadId, at, modelVersion, source, probability, score, band, features.Utf8) => _written = true;
+
     private readonly ReadOnlyMemory<byte> _utf8;
+    private readonly bool _written;
+
+    /// <summary>True when the features are bytes <see cref="LoggedFeatures.Write"/> made (nothing to check).</summary>
+    internal bool FeaturesWritten => _written && !_utf8.IsEmpty;
 
     /// <summary>The features as text (decoded on first use when the record was made from UTF-8).</summary>
     public string FeaturesJson
     {
         get => field ??= System.Text.Encoding.UTF8.GetString(_utf8.Span);
         // Set by "with": the new text replaces the bytes the record was made from.
-        init { field = value; _utf8 = default; }
+        init { field = value; _utf8 = default; _written = false; }
     } = FeaturesJson;
 
     /// <summary>The features as UTF-8 JSON when the record was made from UTF-8; otherwise false (use <see cref="FeaturesJson"/>).</summary>

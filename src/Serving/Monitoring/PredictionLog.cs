@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.Channels;
 using LeadPropensity.Core.Scoring;
+using LeadPropensity.Core.State;
 using Prometheus;
 
 namespace LeadPropensity.Serving.Monitoring;
@@ -31,12 +32,12 @@ public sealed class PredictionLogOptions
 
 /// <summary>
 /// One answer waiting to be logged. <see cref="Probability"/> is null when the rules answered. The features are either
-/// already JSON (<see cref="FeaturesUtf8"/>, the JSON routes) or field names and raw values the writer turns into JSON
+/// already JSON (<see cref="Written"/>, the JSON routes) or field names and raw values the writer turns into JSON
 /// (<see cref="Features"/>, CSV rows, whose stream thread is the batch's bottleneck).
 /// </summary>
 public sealed record LoggedPrediction(
     string? LeadId, DateTime At, string? ModelVersion, string Source, double? Probability, int Score, string Band,
-    IEnumerable<KeyValuePair<string, string?>>? Features, byte[]? FeaturesUtf8 = null);
+    IEnumerable<KeyValuePair<string, string?>>? Features, LoggedFeatures? Written = null);
 
 /// <summary>
 /// The prediction log's front door. A single /predict hands its answer over with <see cref="TryWrite"/>, which never
@@ -108,7 +109,7 @@ public sealed class PredictionLog
     /// </summary>
     public static LoggedPrediction Entry(string? leadId, IReadOnlyDictionary<string, string?> features, ScoredLead answer, DateTime? at = null) =>
         new(leadId, at ?? DateTime.UtcNow, answer.ModelVersion, answer.Source, answer.Probability, answer.Score, answer.Band,
-            null, PredictionLogWriter.FeaturesUtf8(features));
+            null, LoggedFeatures.Write(features));
 
     /// <summary>
     /// Queues one row of a CSV batch, waiting for room like <see cref="RecordAsync"/>. The CSV stream is synchronous, so

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using LeadPropensity.Core.State;
 using Microsoft.Extensions.Options;
 
@@ -92,27 +90,5 @@ public sealed class PredictionLogWriter(PredictionLog log, IStateStore store, IO
 
     internal static PredictionRecord ToRecord(LoggedPrediction p) =>
         new(string.IsNullOrWhiteSpace(p.LeadId) ? NoLeadId : p.LeadId, p.At, p.ModelVersion, p.Source, StoredProbability(p), p.Score, p.Band,
-            p.FeaturesUtf8 ?? FeaturesUtf8(p.Features ?? []));
-
-    /// <summary>The features as sent: every value a JSON string (raw text, as the schema-aware preparation read it), missing as null.</summary>
-    internal static byte[] FeaturesUtf8(IEnumerable<KeyValuePair<string, string?>> features)
-    {
-        // One scratch buffer and writer per thread: only the exact-size result is allocated.
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        var w = t_writer ??= new Utf8JsonWriter(buffer);
-        w.Reset(buffer);
-        w.WriteStartObject();
-        foreach (var (field, value) in features)
-        {
-            if (value is null) w.WriteNull(field);
-            else w.WriteString(field, value);
-        }
-        w.WriteEndObject();
-        w.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
-    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+            p.Written ?? LoggedFeatures.Write(p.Features ?? []));
 }

@@ -49,6 +49,35 @@ public abstract partial class StateStoreContract
         Assert.Equal(text[0].GetHashCode(), mixed[0].GetHashCode());
     }
 
+    [Fact]
+    public async Task FeaturesTheLogWroteAreStoredAsJsonStringsWithEveryColumnOfTheirRow()
+    {
+        KeyValuePair<string, string?>[] features = [new("city", "Zürich"), new("visits", "7"), new("title", null), new("note", "say \"hi\"")];
+        // One batch whose rows change model version and band, with a lead id outside ASCII: each column is bound per row.
+        var rows = new[] { ("L-é", "v1", "MQL"), ("L-2", "v2", "SQL"), ("L-3", "v1", "MQL") }
+            .Select((r, i) => new PredictionRecord(r.Item1, T0.AddMinutes(i).AddTicks(1230), r.Item2, "model", 0.25 * (i + 1), 25 * (i + 1), r.Item3,
+                LoggedFeatures.Write(features)))
+            .ToList();
+        Assert.True(rows[0].FeaturesWritten);
+        // Text given with "with" is the caller's again, and is checked like any other.
+        Assert.False((rows[0] with { FeaturesJson = "{}" }).FeaturesWritten);
+        await Store.AppendPredictionsAsync(rows);
+
+        var back = await Store.GetPredictionsAsync();
+        Assert.Equal(rows.Select(r => (r.LeadId, r.At, r.ModelVersion, r.Band, r.Score, r.Probability)),
+            back.Select(r => (r.LeadId, r.At, r.ModelVersion, r.Band, r.Score, r.Probability)));
+        foreach (var r in back)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(r.FeaturesJson);
+            var o = doc.RootElement;
+            Assert.Equal(["city", "visits", "title", "note"], o.EnumerateObject().Select(p => p.Name));
+            Assert.Equal("Zürich", o.GetProperty("city").GetString());
+            Assert.Equal("7", o.GetProperty("visits").GetString());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, o.GetProperty("title").ValueKind);
+            Assert.Equal("say \"hi\"", o.GetProperty("note").GetString());
+        }
+    }
+
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { (byte)'[', (byte)'1', (byte)']' })]
