@@ -18,6 +18,7 @@ public static class ServingExtensions
     /// <summary>ProblemDetails for every error, JSON settings, options bound and validated on start, Kestrel limits.</summary>
     public static IHostApplicationBuilder AddServingDefaults(this IHostApplicationBuilder builder)
     {
+        ConfigureFrameworkMeters(builder.Configuration.GetValue<bool>("Metrics:FrameworkMeters"));
         var s = builder.Services;
         s.AddProblemDetails();
         s.AddExceptionHandler<ClientErrorHandler>();
@@ -32,6 +33,22 @@ public static class ServingExtensions
         s.AddOptions<KestrelServerOptions>().Configure<IOptions<PredictOptions>>((k, p) =>
             k.Limits.MaxRequestBodySize = Math.Max(p.Value.MaxBodyBytes, p.Value.MaxBatchBodyBytes));
         return builder;
+    }
+
+    /// <summary>
+    /// prometheus-net publishes every .NET meter on /metrics unless told otherwise. ASP.NET Core's own meters (hosting,
+    /// Kestrel, routing, authentication, authorization, rate limiting, the memory pool) and System.Net's record several
+    /// measurements on every request; through the adapter (which starts with the first scrape) they cost about a third of
+    /// a bare request's server CPU (bench/RESULTS.md) while repeating what UseHttpMetrics already publishes
+    /// (http_request_duration_seconds, http_requests_received_total). They are left out unless Metrics:FrameworkMeters is
+    /// true; the runtime's meters (GC, thread pool, JIT), read only when /metrics is scraped, stay, as do the framework's
+    /// polled event counters (current requests, connections). Process-wide, so the first host to start decides.
+    /// </summary>
+    private static void ConfigureFrameworkMeters(bool publish)
+    {
+        if (publish) return;
+        Metrics.ConfigureMeterAdapter(o => o.InstrumentFilterPredicate = i =>
+            !i.Meter.Name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && !i.Meter.Name.StartsWith("System.Net", StringComparison.Ordinal));
     }
 
     /// <summary>X-Api-Key authentication and one policy per role (admin passes every policy).</summary>
