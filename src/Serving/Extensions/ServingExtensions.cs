@@ -38,8 +38,8 @@ public static class ServingExtensions
     /// <summary>
     /// prometheus-net publishes every .NET meter on /metrics unless told otherwise. ASP.NET Core's own meters (hosting,
     /// Kestrel, routing, authentication, authorization, rate limiting, the memory pool) and System.Net's record several
-    /// measurements on every request; through the adapter (which starts with the first scrape) they cost about a third of
-    /// a bare request's server CPU (bench/RESULTS.md) while repeating what UseHttpMetrics already publishes
+    /// measurements on every request; through the adapter (which starts with the first scrape) they cost a sixth to a third
+    /// of a bare request's server CPU (bench/RESULTS.md) while repeating what UseHttpMetrics already publishes
     /// (http_request_duration_seconds, http_requests_received_total). They are left out unless Metrics:FrameworkMeters is
     /// true; the runtime's meters (GC, thread pool, JIT), read only when /metrics is scraped, stay, as do the framework's
     /// polled event counters (current requests, connections). Process-wide, so the first host to start decides.
