@@ -57,6 +57,16 @@ public sealed class EvaluateCommandTests(CommandFixture f)
     }
 
     [Fact]
+    public void EvaluateNeverWritesIntoABundle()
+    {
+        var bundle = Path.Combine(f.Registry, f.First);
+        var before = File.ReadAllBytes(Path.Combine(bundle, "report.html"));
+        Assert.Equal(2, CommandFixture.Run("evaluate", "--model", f.First, "--data", f.Fresh, "--out", bundle, "--models", f.Registry));
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(bundle, "report.html")));
+        Assert.Equal(f.First, LeadPropensity.Core.Bundles.ModelBundle.Load(bundle).Version);
+    }
+
+    [Fact]
     public void EvaluateOfAnUnknownModelIsAUserError()
     {
         var output = Path.Combine(f.Dir, "eval-" + Guid.NewGuid().ToString("N"));

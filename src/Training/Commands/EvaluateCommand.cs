@@ -25,6 +25,10 @@ internal static class EvaluateCommand
             var probabilities = BundleEvaluation.Score(bundle, rows);
             var now = DateTime.UtcNow;
             var outDir = p.GetValue(output) ?? NewFolder($"evaluation-{bundle.Version}-{now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+            // A bundle is never changed once written: its report files are in its manifest's hashes, so writing over
+            // them would make the model refuse to load.
+            if (File.Exists(Path.Combine(outDir, "manifest.json")))
+                throw new CommandException($"{outDir} is a model bundle, which is never changed once written; give --out another folder");
             var report = ReportWriter.Write(outDir, BundleEvaluation.Input(bundle, rows, probabilities, Path.GetFileName(dataPath), now));
             Print(report, rows.SkippedRows.Count, outDir);
             return 0;
