@@ -10,8 +10,8 @@ public sealed record BandAuditEntry(long Version, string SetBy, DateTime SetAt, 
 
 /// <summary>
 /// A lead's features as the prediction log keeps them: a UTF-8 JSON object whose every value is the raw text as a string,
-/// or null for missing. Only <see cref="Write"/> makes one, so a store can write the bytes without reading them through
-/// again to check that they are a JSON object (which cost about a microsecond per logged prediction).
+/// or null for missing. Only <see cref="Write"/> makes one, so a store can write the bytes without reading every logged
+/// prediction's JSON through again to check that it is an object (bench/RESULTS.md, "Serving (issue 5)").
 /// </summary>
 public sealed class LoggedFeatures
 {
