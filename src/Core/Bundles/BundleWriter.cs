@@ -39,22 +39,17 @@ public static class BundleWriter
 
             files["scoring.json"] = Sha256(Path.Combine(temp, "scoring.json"));
             var manifest = ManifestFactory.Create(version, created, m, dataFile, dataSha256, skippedRows, truth, files);
-            File.WriteAllText(Path.Combine(temp, "manifest.json"), JsonSerializer.Serialize(manifest, ModelManifest.Json) + "\n");
             if (extra is not null)
             {
                 extra(temp, manifest);
-                // What the extra step wrote (the report) is hashed too, so a damaged or altered report is caught as a
-                // damaged model file is. The report is made from the manifest, so the manifest is written again with them.
-                var added = Directory.GetFiles(temp).Select(f => System.IO.Path.GetFileName(f))
-                    .Where(n => n != "manifest.json" && !files.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
-                if (added.Count > 0)
-                {
-                    var all = new Dictionary<string, string>(files);
-                    foreach (var n in added) all[n] = Sha256(Path.Combine(temp, n));
-                    manifest = manifest with { Files = all };
-                    File.WriteAllText(Path.Combine(temp, "manifest.json"), JsonSerializer.Serialize(manifest, ModelManifest.Json) + "\n");
-                }
+                // What the extra step wrote (the report, made from the manifest) is hashed too, so a damaged or altered
+                // report is caught as a damaged model file is; manifest.json is written after it, with those hashes.
+                var all = new Dictionary<string, string>(files);
+                foreach (var n in Directory.GetFiles(temp).Select(f => Path.GetFileName(f)).Where(n => !files.ContainsKey(n)).Order(StringComparer.Ordinal))
+                    all[n] = Sha256(Path.Combine(temp, n));
+                manifest = manifest with { Files = all };
             }
+            File.WriteAllText(Path.Combine(temp, "manifest.json"), JsonSerializer.Serialize(manifest, ModelManifest.Json) + "\n");
             var final = Path.Combine(registryDir, version);
             Directory.Move(temp, final);
             return (final, manifest);

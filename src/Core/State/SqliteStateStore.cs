@@ -212,12 +212,7 @@ public sealed class SqliteStateStore : SqlStateStore
                 {
                     ct.ThrowIfCancellationRequested();
                     // Bound as UTF-8 bytes: binding a string made the driver allocate its UTF-8 copy, five per row.
-                    if (id.Length < Encoding.UTF8.GetMaxByteCount(p.LeadId.Length))
-                    {
-                        System.Buffers.ArrayPool<byte>.Shared.Return(id);
-                        id = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(p.LeadId.Length));
-                    }
-                    Check(raw.sqlite3_bind_text(stmt, 1, id.AsSpan(0, Encoding.UTF8.GetBytes(p.LeadId, id))), db);
+                    Check(raw.sqlite3_bind_text(stmt, 1, Utf8Into(p.LeadId, ref id)), db);
                     if (!p.At.TryFormat(time, out var timeLength, TimeFormat, CultureInfo.InvariantCulture))
                         throw new InvalidOperationException($"time {p.At:O} does not fit its column format");
                     Check(raw.sqlite3_bind_text(stmt, 2, time[..timeLength]), db);
@@ -226,16 +221,7 @@ public sealed class SqliteStateStore : SqlStateStore
                     Check(raw.sqlite3_bind_double(stmt, 5, p.Probability), db);
                     Check(raw.sqlite3_bind_int(stmt, 6, p.Score), db);
                     Check(BindText(stmt, 7, p.Band, ref band), db);
-                    if (!p.TryGetFeaturesUtf8(out var features))
-                    {
-                        var max = Encoding.UTF8.GetMaxByteCount(p.FeaturesJson.Length);
-                        if (utf8.Length < max)
-                        {
-                            System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
-                            utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(max);
-                        }
-                        features = utf8.AsSpan(0, Encoding.UTF8.GetBytes(p.FeaturesJson, utf8));
-                    }
+                    if (!p.TryGetFeaturesUtf8(out var features)) features = Utf8Into(p.FeaturesJson, ref utf8);
                     // Checked here, on the bytes stored, instead of encoding the text a second time beforehand (the log's own
                     // bytes need no check: LoggedFeatures.Write made them).
                     if (!p.FeaturesWritten && !IsJsonObject(features)) throw NotAnObject(p);
@@ -251,6 +237,18 @@ public sealed class SqliteStateStore : SqlStateStore
                 System.Buffers.ArrayPool<byte>.Shared.Return(id);
             }
         }
+    }
+
+    /// <summary>The text's UTF-8 bytes in a pooled buffer, swapped for a larger one when it does not fit.</summary>
+    private static ReadOnlySpan<byte> Utf8Into(string text, scoped ref byte[] rented)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (rented.Length < max)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max);
+        }
+        return rented.AsSpan(0, Encoding.UTF8.GetBytes(text, rented));
     }
 
     // An empty text goes through the string overload: an empty span may be bound as NULL rather than as ''.
