@@ -18,6 +18,25 @@ public abstract partial class SqlStateStore
     /// <summary>Makes <see cref="LeadLookup"/> cover every logged prediction (inside <paramref name="tx"/> when given).</summary>
     protected virtual Task UpdateLeadLookupAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>
+    /// The two columns a logged prediction's features are read from (the alias is the predictions table's): the stored
+    /// features, and the JSON list of field names they go with, or NULL when the stored features are the whole object.
+    /// </summary>
+    protected virtual string FeaturesSelect(string alias) => $"{alias}.features_json, NULL";
+
+    /// <summary>What <see cref="FeaturesSelect"/> needs joined to the predictions table.</summary>
+    protected virtual string FeaturesJoin(string alias) => "";
+
+    /// <summary>The features object from the two <see cref="FeaturesSelect"/> columns at <paramref name="ordinal"/>.</summary>
+    private static string ReadFeatures(DbDataReader r, int ordinal, ref FieldNames? names)
+    {
+        var stored = r.GetString(ordinal);
+        if (r.IsDBNull(ordinal + 1)) return stored;
+        var json = r.GetString(ordinal + 1);
+        if (names is null || names.Json != json) names = FieldNames.Parse(json);
+        return System.Text.Encoding.UTF8.GetString(LoggedFeatures.Compose(names.Names, System.Text.Encoding.UTF8.GetBytes(stored)));
+    }
+
     /// <summary>True when <see cref="InsertPredictionsAsync"/> checks that each row's features are a JSON object itself.</summary>
     protected virtual bool InsertChecksFeaturesJson => false;
 
@@ -62,13 +81,16 @@ public abstract partial class SqlStateStore
         DateTime? from = null, DateTime? to = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
-        var (where, ps) = Window("at", from, to);
-        await using var cmd = Command(c, null,
-            $"SELECT lead_id, at, model_version, source, probability, score, band, features_json FROM predictions {where} ORDER BY at, id", ps);
+        var (where, ps) = Window("p.at", from, to);
+        await using var cmd = Command(c, null, $"""
+            SELECT p.lead_id, p.at, p.model_version, p.source, p.probability, p.score, p.band, {FeaturesSelect("p")}
+            FROM predictions p {FeaturesJoin("p")} {where} ORDER BY p.at, p.id
+            """, ps);
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        FieldNames? names = null;
         while (await r.ReadAsync(ct))
             yield return new PredictionRecord(r.GetString(0), ReadTime(r, 1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3),
-                r.GetDouble(4), r.GetInt32(5), r.GetString(6), r.GetString(7));
+                r.GetDouble(4), r.GetInt32(5), r.GetString(6), ReadFeatures(r, 7, ref names));
     }
 
     public async Task<OutcomeUpsertResult> UpsertOutcomesAsync(IReadOnlyList<OutcomeRecord> outcomes, CancellationToken ct = default)
@@ -158,10 +180,12 @@ public abstract partial class SqlStateStore
         await using var c = await OpenAsync(ct);
         await UpdateLeadLookupAsync(c, null, ct);
         var (where, ps) = Window("p.at", since, null);
-        await using var cmd = Command(c, null, $"SELECT o.lead_id, p.at, p.features_json, o.won, o.at {LatestJoin} {where} ORDER BY o.lead_id", ps);
+        await using var cmd = Command(c, null,
+            $"SELECT o.lead_id, p.at, o.won, o.at, {FeaturesSelect("p")} {LatestJoin} {FeaturesJoin("p")} {where} ORDER BY o.lead_id", ps);
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        FieldNames? names = null;
         while (await r.ReadAsync(ct))
-            yield return new TrainingRow(r.GetString(0), ReadTime(r, 1), r.GetString(2), r.GetBoolean(3), ReadTime(r, 4));
+            yield return new TrainingRow(r.GetString(0), ReadTime(r, 1), ReadFeatures(r, 4, ref names), r.GetBoolean(2), ReadTime(r, 3));
     }
 
     // Conditions are left out rather than written as "@from IS NULL OR …": PostgreSQL cannot type an untyped null parameter.

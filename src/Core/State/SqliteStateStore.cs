@@ -144,7 +144,19 @@ public sealed class SqliteStateStore : SqlStateStore
                 DELETE FROM prediction_leads WHERE lead_id = OLD.lead_id AND at = OLD.at AND id = OLD.id;
             END;
             """),
+        // Most of a logged lead's JSON was its field names, the same for every lead a CRM sends, and every byte stored is
+        // written twice (WAL, then checkpoint). The log's own predictions now keep their values only, as a JSON array, with
+        // features_keys naming a list of field names kept once (LoggedFeatures, FieldNames); the object is made again when
+        // read. Rows with features_keys NULL (older ones, and features given as text) hold the whole object as before.
+        new(5, "feature names kept once per list", """
+            CREATE TABLE feature_keys (id INTEGER PRIMARY KEY, names_json TEXT NOT NULL);
+            ALTER TABLE predictions ADD COLUMN features_keys INTEGER;
+            """),
     ];
+
+    protected override string FeaturesSelect(string alias) => $"{alias}.features_json, k.names_json";
+
+    protected override string FeaturesJoin(string alias) => $"LEFT JOIN feature_keys k ON k.id = {alias}.features_keys";
 
     /// <summary>
     /// Logged predictions not yet in the lead index at which the writer indexes them (inside its own transaction). Larger
@@ -182,7 +194,8 @@ public sealed class SqliteStateStore : SqlStateStore
     }
 
     private const string InsertPrediction =
-        "INSERT INTO predictions (lead_id, at, model_version, source, probability, score, band, features_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+        "INSERT INTO predictions (lead_id, at, model_version, source, probability, score, band, features_json, features_keys) " +
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
     protected override bool InsertChecksFeaturesJson => true;
 
@@ -191,11 +204,36 @@ public sealed class SqliteStateStore : SqlStateStore
     // data reader for every execution; for the prediction log that driver work cost more than SQLite spent storing rows.
     protected override async Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
     {
-        Insert((SqliteConnection)c, batch, ct);
+        var lists = await FieldNameListsAsync(c, tx, batch, ct);
+        Insert((SqliteConnection)c, batch, lists, ct);
         await IndexLeadsAsync(c, tx, LeadIndexLag, ct);
     }
 
-    private void Insert(SqliteConnection c, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
+    /// <summary>
+    /// The lists of field names the batch's logged features use, each made sure of in feature_keys (inside the batch's own
+    /// transaction, so a batch that fails leaves no list behind and no list is ever missing for a row). A list is looked up
+    /// once per batch, not per row. A list whose id is taken by other names (a hash collision: not to be expected, but
+    /// not to be trusted either) is left out: those rows keep their whole object.
+    /// </summary>
+    private static async Task<Dictionary<FieldNames, bool>?> FieldNameListsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
+    {
+        Dictionary<FieldNames, bool>? lists = null;
+        FieldNames? last = null;
+        foreach (var p in batch)
+        {
+            if (p.Logged is not { } logged || ReferenceEquals(logged.Names, last)) continue;
+            last = logged.Names;
+            lists ??= new Dictionary<FieldNames, bool>(ReferenceEqualityComparer.Instance);
+            if (lists.ContainsKey(last)) continue;
+            var stored = await ScalarAsync(c, tx, "SELECT names_json FROM feature_keys WHERE id = @id", ct, ("@id", last.Id));
+            if (stored is null)
+                await ExecuteAsync(c, tx, "INSERT INTO feature_keys (id, names_json) VALUES (@id, @names)", ct, ("@id", last.Id), ("@names", last.Json));
+            lists[last] = stored is null || (string)stored == last.Json;
+        }
+        return lists;
+    }
+
+    private void Insert(SqliteConnection c, IReadOnlyList<PredictionRecord> batch, Dictionary<FieldNames, bool>? lists, CancellationToken ct)
     {
         var db = c.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
         Check(raw.sqlite3_prepare_v2(db, InsertPrediction, out var stmt), db);
@@ -221,11 +259,20 @@ public sealed class SqliteStateStore : SqlStateStore
                     Check(raw.sqlite3_bind_double(stmt, 5, p.Probability), db);
                     Check(raw.sqlite3_bind_int(stmt, 6, p.Score), db);
                     Check(BindText(stmt, 7, p.Band, ref band), db);
-                    if (!p.TryGetFeaturesUtf8(out var features)) features = Utf8Into(p.FeaturesJson, ref utf8);
-                    // Checked here, on the bytes stored, instead of encoding the text a second time beforehand (the log's own
-                    // bytes need no check: LoggedFeatures.Write made them).
-                    if (!p.FeaturesWritten && !IsJsonObject(features)) throw NotAnObject(p);
-                    Check(raw.sqlite3_bind_text(stmt, 8, features), db);
+                    if (p.Logged is { } logged && lists![logged.Names])
+                    {
+                        // The log's own: its values, and the list of names they go with (LoggedFeatures.Write made them).
+                        Check(raw.sqlite3_bind_text(stmt, 8, logged.Values.Span), db);
+                        Check(raw.sqlite3_bind_int64(stmt, 9, logged.Names.Id), db);
+                    }
+                    else
+                    {
+                        if (!p.TryGetFeaturesUtf8(out var features)) features = Utf8Into(p.FeaturesJson, ref utf8);
+                        // Checked here, on the bytes stored, instead of encoding the text a second time beforehand.
+                        if (!p.FeaturesWritten && !IsJsonObject(features)) throw NotAnObject(p);
+                        Check(raw.sqlite3_bind_text(stmt, 8, features), db);
+                        Check(raw.sqlite3_bind_null(stmt, 9), db);
+                    }
                     var rc = raw.sqlite3_step(stmt);
                     if (rc != raw.SQLITE_DONE) Check(rc, db);
                     Check(raw.sqlite3_reset(stmt), db);

@@ -77,9 +77,10 @@ internal static class StateDb
             if (string.IsNullOrWhiteSpace(p.LeadId)) throw new ArgumentException("a prediction has no lead id");
             if (string.IsNullOrWhiteSpace(p.Source)) throw new ArgumentException($"prediction for lead '{p.LeadId}' has no source");
             if (!double.IsFinite(p.Probability)) throw new ArgumentException($"prediction for lead '{p.LeadId}' has probability {p.Probability}");
-            var isObject = p.TryGetFeaturesUtf8(out var utf8)
-                ? p.FeaturesWritten || jsonCheckedByInsert || IsJsonObject(utf8)
-                : jsonCheckedByInsert ? p.FeaturesJson is not null : IsJsonObject(p.FeaturesJson);
+            // The log's own features first: asking for their bytes would make the whole object.
+            var isObject = p.FeaturesWritten || (p.TryGetFeaturesUtf8(out var utf8)
+                ? jsonCheckedByInsert || IsJsonObject(utf8)
+                : jsonCheckedByInsert ? p.FeaturesJson is not null : IsJsonObject(p.FeaturesJson));
             if (!isObject) throw NotAnObject(p);
         }
     }

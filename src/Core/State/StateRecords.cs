@@ -9,43 +9,172 @@ public sealed record BandSetting(CutoffSpec Spec, string SetBy, DateTime SetAt, 
 public sealed record BandAuditEntry(long Version, string SetBy, DateTime SetAt, CutoffSpec? OldSpec, CutoffSpec NewSpec, string Reason);
 
 /// <summary>
-/// A lead's features as the prediction log keeps them: a UTF-8 JSON object whose every value is the raw text as a string,
-/// or null for missing. Only <see cref="Write"/> makes one, so a store can write the bytes without reading every logged
-/// prediction's JSON through again to check that it is an object (bench/RESULTS.md, "Serving (issue 5)").
+/// A lead's features as the prediction log keeps them: field names, and each value as the raw text (a JSON string) or null
+/// for missing. Only <see cref="Write"/> makes one, so a store can write it without reading every logged prediction's JSON
+/// through again to check it (bench/RESULTS.md, "Serving (issue 5)").
+/// The names and the values are kept apart: leads from one CRM are sent with the same fields in the same order, so a store
+/// can keep each list of names once and, per prediction, only the values (<see cref="Values"/>, about a third of the whole
+/// object for a typical lead). <see cref="Utf8"/> is the whole object, made when a store asks for it.
 /// </summary>
 public sealed class LoggedFeatures
 {
-    private LoggedFeatures(byte[] utf8) => Utf8 = utf8;
+    private LoggedFeatures(FieldNames names, byte[] values) => (Names, Values) = (names, values);
 
-    public ReadOnlyMemory<byte> Utf8 { get; }
+    /// <summary>The field names in the order they were given (one shared instance per list of names seen).</summary>
+    public FieldNames Names { get; }
 
-    /// <summary>The features (field name, raw value or null) as compact JSON.</summary>
+    /// <summary>The values as a UTF-8 JSON array in the order of <see cref="Names"/>: each a string, or null.</summary>
+    public ReadOnlyMemory<byte> Values { get; }
+
+    /// <summary>The features as one UTF-8 JSON object, <c>{"name": "value" or null, …}</c>, in the order given.</summary>
+    public ReadOnlyMemory<byte> Utf8 => _object ??= Compose(Names.Names, Values.Span);
+
+    private byte[]? _object;
+
+    /// <summary>The features (field name, raw value or null).</summary>
     public static LoggedFeatures Write(IEnumerable<KeyValuePair<string, string?>> features)
     {
-        // One scratch buffer and writer per thread: only the exact-size result is allocated.
+        // One scratch buffer, writer and name list per thread: only the exact-size values are allocated (and a list of
+        // names the first time it is seen).
         var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         var w = t_writer ??= new System.Text.Json.Utf8JsonWriter(buffer);
         w.Reset(buffer);
-        w.WriteStartObject();
+        var names = t_names ??= new string[64];
+        var count = 0;
+        var hash = new HashCode();
+        w.WriteStartArray();
         foreach (var (field, value) in features)
         {
-            if (value is null) w.WriteNull(field);
-            else w.WriteString(field, value);
+            if (count == names.Length) Array.Resize(ref names, count * 2);
+            names[count++] = field;
+            hash.Add(field);
+            if (value is null) w.WriteNullValue();
+            else w.WriteStringValue(value);
         }
-        w.WriteEndObject();
+        w.WriteEndArray();
         w.Flush();
-        return new LoggedFeatures(buffer.WrittenSpan.ToArray());
+        t_names = names;
+        var list = FieldNames.Of(names.AsSpan(0, count), hash.ToHashCode());
+        Array.Clear(names, 0, count);
+        return new LoggedFeatures(list, buffer.WrittenSpan.ToArray());
     }
+
+    /// <summary>
+    /// The JSON object of <paramref name="names"/> and the JSON array of their <paramref name="values"/> (as
+    /// <see cref="Values"/> holds them): byte for byte what writing the object at once gives.
+    /// </summary>
+    internal static byte[] Compose(IReadOnlyList<string> names, ReadOnlySpan<byte> values)
+    {
+        try { return ComposeChecked(names, values); }
+        catch (System.Text.Json.JsonException e) { throw NotValues(names.Count, e); }
+    }
+
+    private static byte[] ComposeChecked(IReadOnlyList<string> names, ReadOnlySpan<byte> values)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(values.Length + names.Count * 16 + 2);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            var r = new System.Text.Json.Utf8JsonReader(values);
+            if (!r.Read() || r.TokenType != System.Text.Json.JsonTokenType.StartArray) throw NotValues(names.Count);
+            w.WriteStartObject();
+            foreach (var name in names)
+            {
+                if (!r.Read() || r.TokenType is not (System.Text.Json.JsonTokenType.String or System.Text.Json.JsonTokenType.Null))
+                    throw NotValues(names.Count);
+                w.WritePropertyName(name);
+                // The value's own bytes, quotes and escapes as written: nothing is unescaped and escaped again.
+                var start = (int)r.TokenStartIndex;
+                w.WriteRawValue(values[start..(int)r.BytesConsumed], skipInputValidation: true);
+            }
+            if (!r.Read() || r.TokenType != System.Text.Json.JsonTokenType.EndArray || r.Read()) throw NotValues(names.Count);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static InvalidDataException NotValues(int count, Exception? inner = null) =>
+        new($"logged feature values are not a JSON array of {count} strings or nulls", inner);
 
     [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static System.Text.Json.Utf8JsonWriter? t_writer;
+    [ThreadStatic] private static string[]? t_names;
+}
+
+/// <summary>
+/// A list of field names, in order, as leads were sent with them. Lists are shared: <see cref="Of"/> gives the same
+/// instance for the same names (up to <see cref="Kept"/> lists; past that a new one each time, equal in content).
+/// <see cref="Id"/> is a 63-bit hash of <see cref="Json"/>: what a store keeps the list under, the same in every process.
+/// </summary>
+public sealed class FieldNames
+{
+    /// <summary>How many distinct lists are shared; more are still correct, only not shared.</summary>
+    public const int Kept = 4096;
+
+    private FieldNames(string[] names)
+    {
+        _names = names;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(names.Length * 24 + 2);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var n in names) w.WriteStringValue(n);
+            w.WriteEndArray();
+        }
+        Json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        Id = IdOf(buffer.WrittenSpan);
+    }
+
+    private readonly string[] _names;
+
+    public IReadOnlyList<string> Names => _names;
+
+    /// <summary>The names as a JSON array of strings.</summary>
+    public string Json { get; }
+
+    /// <summary>The first 63 bits of the SHA-256 of <see cref="Json"/>'s UTF-8 bytes (never negative).</summary>
+    public long Id { get; }
+
+    internal static long IdOf(ReadOnlySpan<byte> json)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(json, hash);
+        return System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(hash) & long.MaxValue;
+    }
+
+    /// <summary>The names of a JSON array of strings (as <see cref="Json"/> holds them).</summary>
+    internal static FieldNames Parse(string json)
+    {
+        var names = System.Text.Json.JsonSerializer.Deserialize<string[]>(json)
+                    ?? throw new InvalidDataException("a list of field names is null");
+        return Of(names, Hash(names));
+    }
+
+    internal static int Hash(ReadOnlySpan<string> names)
+    {
+        var hash = new HashCode();
+        foreach (var n in names) hash.Add(n);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The shared list for these names (<paramref name="hash"/>: <see cref="HashCode"/> over the names in order).</summary>
+    internal static FieldNames Of(ReadOnlySpan<string> names, int hash)
+    {
+        if (s_lists.TryGetValue(hash, out var seen) && names.SequenceEqual(seen._names)) return seen;
+        var made = new FieldNames(names.ToArray());
+        // A second list with the same hash is simply not shared.
+        if (seen is null && s_lists.Count < Kept) s_lists.TryAdd(hash, made);
+        return made;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, FieldNames> s_lists = new();
 }
 
 /// <summary>
 /// One logged prediction. <see cref="Source"/> is "model" or "rules"; <see cref="FeaturesJson"/> is the request's features
-/// object. A caller that already holds the features as UTF-8 JSON (the service's prediction log) gives those bytes instead:
-/// a store then writes them as they are, without turning them into a string and back into UTF-8 for every prediction.
+/// object. A caller that already holds the features as UTF-8 JSON gives those bytes instead, and the service's prediction
+/// log gives <see cref="LoggedFeatures"/>: a store then writes them as they are, without turning them into a string and
+/// back into UTF-8 for every prediction.
 /// </summary>
 public sealed record PredictionRecord(
     string LeadId, DateTime At, string? ModelVersion, string Source, double Probability, int Score, string Band, string FeaturesJson)
@@ -58,27 +187,30 @@ public sealed record PredictionRecord(
     /// <summary>Features the prediction log wrote (<see cref="LoggedFeatures.Write"/>): known to be a JSON object.</summary>
     public PredictionRecord(string leadId, DateTime at, string? modelVersion, string source, double probability, int score, string band,
         LoggedFeatures features)
-        : this(leadId, at, modelVersion, source, probability, score, band, features.Utf8) => _written = true;
+        : this(leadId, at, modelVersion, source, probability, score, band, FeaturesJson: null!) => _logged = features;
 
     private readonly ReadOnlyMemory<byte> _utf8;
-    private readonly bool _written;
+    private readonly LoggedFeatures? _logged;
 
-    /// <summary>True when the features are bytes <see cref="LoggedFeatures.Write"/> made (nothing to check).</summary>
-    internal bool FeaturesWritten => _written && !_utf8.IsEmpty;
+    /// <summary>True when the features are what <see cref="LoggedFeatures.Write"/> made (nothing to check).</summary>
+    internal bool FeaturesWritten => _logged is not null;
+
+    /// <summary>The features as <see cref="LoggedFeatures.Write"/> made them, or null.</summary>
+    public LoggedFeatures? Logged => _logged;
 
     /// <summary>The features as text (decoded on first use when the record was made from UTF-8).</summary>
     public string FeaturesJson
     {
-        get => field ??= System.Text.Encoding.UTF8.GetString(_utf8.Span);
+        get => field ??= System.Text.Encoding.UTF8.GetString(_logged is { } logged ? logged.Utf8.Span : _utf8.Span);
         // Set by "with": the new text replaces the bytes the record was made from.
-        init { field = value; _utf8 = default; _written = false; }
+        init { field = value; _utf8 = default; _logged = null; }
     } = FeaturesJson;
 
     /// <summary>The features as UTF-8 JSON when the record was made from UTF-8; otherwise false (use <see cref="FeaturesJson"/>).</summary>
     public bool TryGetFeaturesUtf8(out ReadOnlySpan<byte> utf8)
     {
-        utf8 = _utf8.Span;
-        return !_utf8.IsEmpty;
+        utf8 = _logged is { } logged ? logged.Utf8.Span : _utf8.Span;
+        return !utf8.IsEmpty;
     }
 
     // Equal when every column is: the features compared as text, however each record was made.
