@@ -62,7 +62,8 @@ for (var run = 1; run <= runs; run++)
             await Append(store, pattern == "new" ? batchSize : prefill, pattern == "new" ? NewLead : KnownLead); // warm-up (JIT, first pages) or prefill
             var (cpu, wall) = await Append(store, rows, pattern == "new" ? NewLead : KnownLead);
             results[pattern].Add(cpu);
-            Console.WriteLine($"run {run} {pattern,-7}: {rows} rows after {(pattern == "new" ? 0 : prefill)}, {cpu:F1} us CPU per row, {wall:F1} us wall per row, page size {await PageSize(connection)}");
+            Console.WriteLine($"run {run} {pattern,-7}: {rows} rows after {(pattern == "new" ? 0 : prefill)}, {cpu:F1} us CPU per row, {wall:F1} us wall per row, " +
+                              $"page size {await PageSize(connection)}, {await FileBytes(connection) / (rows + (pattern == "new" ? batchSize : prefill)):F0} bytes of file per row");
             if (pattern == "rescore") await ReadOutcomes(store, connection, run);
         }
         dir.Delete(true);
@@ -71,7 +72,7 @@ for (var run = 1; run <= runs; run++)
 foreach (var (pattern, cpu) in results)
 {
     cpu.Sort();
-    Console.WriteLine($"median {pattern,-7}: {cpu[cpu.Count / 2]:F1} us CPU per stored prediction ({features.Length} characters of features, given as {mode})");
+    Console.WriteLine($"median {pattern,-7}: {cpu[cpu.Count / 2]:F1} us CPU per stored prediction ({features.Length} characters of features as JSON, given as {mode})");
 }
 
 async Task<(double Cpu, double Wall)> Append(SqliteStateStore store, int count, Func<string> leadId)
@@ -122,6 +123,18 @@ async Task ReadOutcomes(SqliteStateStore store, string connection, int run)
         Console.WriteLine($"run {run} outcomes: {joined} outcomes joined to their latest prediction in {joinMs:F0} ms, " +
                           $"{exported} training rows exported in {watch.Elapsed.TotalMilliseconds:F0} ms");
     }
+}
+
+// The file's size once the WAL is checkpointed into it (indexes and free pages included).
+static async Task<double> FileBytes(string connection)
+{
+    await using (var c = new Microsoft.Data.Sqlite.SqliteConnection(connection))
+    {
+        await c.OpenAsync();
+        await using var cmd = new Microsoft.Data.Sqlite.SqliteCommand("PRAGMA wal_checkpoint(TRUNCATE)", c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+    return new FileInfo(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection).DataSource).Length;
 }
 
 static async Task<long> PageSize(string connection)

@@ -6,8 +6,12 @@ and every peer then learn from the same train.csv and are judged on the same tes
 tables (ours included) come from the python functions below, computed from predicted probabilities; the
 numbers our manifest.json reports are printed as a cross-check.
 
+With --truth (sample only) every model is also judged against the TRUE probabilities of an independent file that our
+`generate --seed 7` writes: mean |p - true probability|, and its AUC next to the AUC of the true probabilities themselves
+(the oracle). For context the peers are also fitted on all sample rows (train + test), which is not the protocol.
+
 Run it through bench/peers/run_peers.sh (which installs the Debian packages and builds the trainer), or:
-    /usr/bin/python3 bench/peers/peers.py [--datasets sample,bank,bank-noduration] [--repeat 1]
+    /usr/bin/python3 bench/peers/peers.py [--datasets sample,bank,bank-noduration] [--repeat 1] [--truth]
 from the repository root.
 """
 import argparse
@@ -35,6 +39,7 @@ SEED = 42
 TEST_SHARE = 0.2
 BOOT = 500  # paired bootstrap resamples of the test set
 BANK = os.environ.get("BANK_CSV", "../shared/data/bank-marketing.csv")  # override with BANK_CSV=...
+TRUTH_SEED, TRUTH_ROWS = 7, 20000  # the independent file with known true probabilities (--truth)
 
 
 # ----------------------------------------------------------------------------------------------- metrics
@@ -84,6 +89,11 @@ def split_stratified(df, label_col, positive):
 
 
 # ----------------------------------------------------------------------------------------------- features for the peers
+def labels(schema, df):
+    pos = set(v.lower() for v in schema["label"]["positive"])
+    return df[schema["label"]["column"]].str.strip().str.lower().isin(pos).astype(int).values
+
+
 TOKEN_SPLIT = re.compile(r"[ ,.;:/\-&()\t\"']+")
 
 
@@ -130,8 +140,7 @@ class Featurizer:
         return s.where(~s.str.lower().isin(self.missing), None)
 
     def label(self, df):
-        pos = set(v.lower() for v in self.schema["label"]["positive"])
-        return df[self.schema["label"]["column"]].str.strip().str.lower().isin(pos).astype(int).values
+        return labels(self.schema, df)
 
     def frame(self, df, onehot):
         """Returns (X, categorical mask)."""
@@ -190,13 +199,26 @@ def peer_models(cat_mask_ord):
     ]
 
 
-def run_ours(repo, train_csv, test_csv, schema, work, trainer="auto"):
+def make_peer(make, onehot, mask):
+    """A new unfitted peer; HistGradientBoosting (also inside the calibrator) learns the categorical codes natively."""
+    model = make()
+    if not onehot:
+        if hasattr(model, "categorical_features"):
+            model.set_params(categorical_features=mask)
+        else:
+            model.estimator.set_params(categorical_features=mask)
+    return model
+
+
+def run_ours(repo, train_csv, test_csv, schema, work, trainer="auto", truth=None):
     out = os.path.join(work, "models-" + trainer)
     before = set(os.listdir(out)) if os.path.isdir(out) else set()
     cmd = ["dotnet", "run", "-c", "Release", "--no-build", "--project", "src/Training", "--", "train",
            "--data", train_csv, "--test-data", test_csv, "--schema", schema, "--out", out, "--seed", str(SEED)]
     if trainer != "auto":
         cmd += ["--trainer", trainer]
+    if truth:
+        cmd += ["--truth-data", truth.data_csv, "--truth", truth.truth_csv]
     t0 = time.perf_counter()
     r = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
     secs = time.perf_counter() - t0
@@ -211,12 +233,81 @@ def run_ours(repo, train_csv, test_csv, schema, work, trainer="auto"):
     return manifest, secs, " ".join(cmd)
 
 
+# ----------------------------------------------------------------------------------------------- true probabilities (--truth)
+def generate_truth(repo, folder):
+    """Writes the independent file and its truth (lead id, true probability) with our `generate` command."""
+    os.makedirs(folder, exist_ok=True)
+    data_csv, truth_csv = os.path.join(folder, "leads.csv"), os.path.join(folder, "leads.truth.csv")
+    cmd = ["dotnet", "run", "-c", "Release", "--no-build", "--project", "src/Training", "--", "generate",
+           "--rows", str(TRUTH_ROWS), "--seed", str(TRUTH_SEED), "--out", data_csv, "--truth", truth_csv]
+    r = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.stderr.write(r.stdout + r.stderr)
+        raise SystemExit(f"generate failed ({r.returncode}): {' '.join(cmd)}")
+    return data_csv, truth_csv
+
+
+class TruthSet:
+    """The generated leads with their labels and true probabilities, joined by the schema's id column."""
+
+    def __init__(self, schema, data_csv, truth_csv):
+        self.data_csv, self.truth_csv = data_csv, truth_csv
+        self.leads = read_raw(data_csv)
+        self.y = labels(schema, self.leads)
+        t = read_raw(truth_csv)
+        true_p = pd.Series(t["true_probability"].astype(float).values, index=t[t.columns[0]])
+        if not true_p.index.is_unique:
+            raise SystemExit(f"{truth_csv}: a lead id occurs more than once")
+        self.p = true_p.reindex(self.leads[schema["id"]]).values
+        if np.isnan(self.p).any():
+            raise SystemExit(f"{truth_csv}: no truth for lead '{self.leads[schema['id']][np.isnan(self.p)].iloc[0]}'")
+        self.oracle_auc = roc_auc_score(self.y, self.p)
+
+    def score(self, p):
+        return {"auc": roc_auc_score(self.y, p), "mae": float(np.mean(np.abs(np.asarray(p, dtype=float) - self.p))),
+                "oracle_auc": self.oracle_auc}
+
+    def from_manifest(self, t):
+        """Ours: the manifest's truth section (computed by our trainer on the same file), checked against this file."""
+        if t["rows"] != len(self.y) or abs(t["trueProbabilityAuc"] - self.oracle_auc) > 1e-9:
+            print(f"WARNING: manifest truth ({t['rows']} rows, oracle AUC {t['trueProbabilityAuc']:.6f}) does not match "
+                  f"{self.data_csv} ({len(self.y)} rows, oracle AUC {self.oracle_auc:.6f})")
+        return {"auc": t["modelAuc"], "mae": t["meanAbsoluteError"], "oracle_auc": t["trueProbabilityAuc"]}
+
+
+def peers_on_all_rows(schema, df, truth):
+    """Context, not the protocol: each peer fitted on every row of df (train + test) and judged against the truth."""
+    fz = Featurizer(schema, df)
+    y = fz.label(df)
+    rows = []
+    for name, onehot, make in peer_models(None):
+        X, mask = fz.frame(df, onehot)
+        model = make_peer(make, onehot, mask)
+        model.fit(X, y)
+        rows.append({"model": name, "truth": truth.score(model.predict_proba(fz.frame(truth.leads, onehot)[0])[:, 1])})
+    return rows
+
+
+def print_truth(truth, rows, all_rows):
+    print(f"\n### Sample vs the true probabilities (independent file: generate --rows {TRUTH_ROWS} --seed {TRUTH_SEED}; "
+          f"{len(truth.y)} leads, {truth.y.sum()} positive)")
+    print("AUC = AUC of the model's probabilities against the file's labels; oracle AUC = AUC of the true probabilities; "
+          "truth MAE = mean |p - true probability|. Ours from its manifest's truth section.")
+    print("\n| model                                | fitted on                         | AUC    | oracle AUC | gap     | truth MAE |")
+    print("|--------------------------------------|-----------------------------------|--------|------------|---------|-----------|")
+    for fitted_on, rs in (("training part (the protocol)", rows), ("all rows (not the protocol)", all_rows)):
+        for r in rs:
+            t = r["truth"]
+            print(f"| {r['model']:<36} | {fitted_on:<33} | {t['auc']:.4f} | {t['oracle_auc']:.4f}     | "
+                  f"{t['oracle_auc'] - t['auc']:+.4f} | {t['mae']:.4f}    |")
+
+
 # ----------------------------------------------------------------------------------------------- one data set
 def fmt_row(name, m, secs):
     return f"| {name:<36} | {m['auc']:.4f} | {m['logloss']:.4f}   | {m['brier']:.4f} | {m['ece']:.4f} | {secs:8.1f} |"
 
 
-def bench_dataset(repo, key, title, schema_path, train_csv, test_csv, work, repeat):
+def bench_dataset(repo, key, title, schema_path, train_csv, test_csv, work, repeat, truth=None):
     with open(os.path.join(repo, schema_path)) as f:
         schema = json.load(f)
     train = read_raw(train_csv); test = read_raw(test_csv)
@@ -227,7 +318,7 @@ def bench_dataset(repo, key, title, schema_path, train_csv, test_csv, work, repe
     # ours
     ours_secs, manifest, cmd = [], None, None
     for _ in range(repeat):
-        manifest, s, cmd = run_ours(repo, train_csv, test_csv, os.path.join(repo, schema_path), work)
+        manifest, s, cmd = run_ours(repo, train_csv, test_csv, os.path.join(repo, schema_path), work, truth=truth)
         ours_secs.append(s)
     p = np.array(manifest["heldOut"]["probabilities"], dtype=float)
     lab = np.array(manifest["heldOut"]["labels"], dtype=int)
@@ -240,6 +331,8 @@ def bench_dataset(repo, key, title, schema_path, train_csv, test_csv, work, repe
     cross = {"auc": mm["rocAuc"], "logloss": mm["logLoss"], "brier": mm["brier"], "ece": mm["eceEqualWidth"]}
     rows.append({"model": f"ours ({tr['name']}, {manifest['calibration']['method']})", "ours": True, **m,
                  "fit_seconds": statistics.median(ours_secs), "all_seconds": ours_secs})
+    if truth:
+        rows[0]["truth"] = truth.from_manifest(manifest["truth"])
 
     # peers
     for name, onehot, make in peer_models(None):
@@ -247,19 +340,14 @@ def bench_dataset(repo, key, title, schema_path, train_csv, test_csv, work, repe
         X_te, _ = fz.frame(test, onehot)
         secs, model = [], None
         for _ in range(repeat):
-            if not onehot:
-                model = make()
-                if hasattr(model, "categorical_features"):
-                    model.set_params(categorical_features=mask)
-                else:
-                    model.estimator.set_params(categorical_features=mask)
-            else:
-                model = make()
+            model = make_peer(make, onehot, mask)
             t0 = time.perf_counter()
             model.fit(X_tr, y_tr)
             secs.append(time.perf_counter() - t0)
         pp = model.predict_proba(X_te)[:, 1]
         rows.append({"model": name, "ours": False, **metrics(pp, y_te), "p": pp, "fit_seconds": statistics.median(secs), "all_seconds": secs})
+        if truth:
+            rows[-1]["truth"] = truth.score(model.predict_proba(fz.frame(truth.leads, onehot)[0])[:, 1])
 
     peers = [r for r in rows if not r["ours"]]
     ours = rows[0]
@@ -300,7 +388,7 @@ def bench_dataset(repo, key, title, schema_path, train_csv, test_csv, work, repe
           f"(ratio {verdict['ece_ratio']:.2f}, diff {verdict['ece_diff']:+.4f}) -> goal (<=) {'MET' if verdict['ece_goal_met'] else 'NOT met'}; "
           f"paired bootstrap 95% interval of the diff [{verdict['ece_diff_ci95'][0]:+.4f}, {verdict['ece_diff_ci95'][1]:+.4f}]")
     print("ours fit seconds = wall time of the whole `train` command (dotnet start, load, 5-fold CV over the grid, calibration, "
-          "final fit, permutation importance, bundle); peers = .fit() only.")
+          f"final fit, permutation importance, {'truth check, ' if truth else ''}bundle); peers = .fit() only.")
     print(f"ours CV timings: " + "; ".join(f"{c['candidate']} {c['seconds']}s (oof AUC {c['outOfFoldAuc']:.4f}, logloss {c['outOfFoldLogLoss']:.4f})" for c in manifest["crossValidation"]))
     imp = manifest.get("importance", [])[:6]
     print("ours top fields (test log-loss increase when permuted): " + ", ".join(f"{i['field']} {i['logLossIncrease']:.4f}" for i in imp))
@@ -318,6 +406,8 @@ def main():
     ap.add_argument("--work", default=None, help="folder for splits and bundles (default: a new temp folder)")
     ap.add_argument("--json", default=None, help="also write all results to this JSON file")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("--truth", action="store_true",
+                    help=f"sample only: also judge every model against the true probabilities of `generate --seed {TRUTH_SEED}`")
     a = ap.parse_args()
     repo = os.getcwd()
     if not os.path.isfile(os.path.join(repo, "LeadPropensity.sln")):
@@ -328,14 +418,26 @@ def main():
           f"pandas {pd.__version__}, numpy {np.__version__}; work folder {work}")
 
     wanted = a.datasets.split(",")
+    if a.truth and "sample" not in wanted:
+        ap.error("--truth needs the sample data set")
     results = []
     # Each split is written once; both bank-marketing variants share one split (only the schema differs).
     if "sample" in wanted:
         d = os.path.join(work, "sample"); os.makedirs(d, exist_ok=True)
-        tr, te = split_time(read_raw("data/sample/leads.csv"), "created_at")
+        df = read_raw("data/sample/leads.csv")
+        tr, te = split_time(df, "created_at")
         tr.to_csv(os.path.join(d, "train.csv"), index=False); te.to_csv(os.path.join(d, "test.csv"), index=False)
+        truth = None
+        if a.truth:
+            with open("data/sample/schema.json") as f:
+                schema = json.load(f)
+            truth = TruthSet(schema, *generate_truth(repo, os.path.join(d, "truth")))
         results.append(bench_dataset(repo, "sample", "Sample (data/sample/leads.csv, test = most recent 20% by created_at)",
-                                     "data/sample/schema.json", os.path.join(d, "train.csv"), os.path.join(d, "test.csv"), d, a.repeat))
+                                     "data/sample/schema.json", os.path.join(d, "train.csv"), os.path.join(d, "test.csv"), d, a.repeat,
+                                     truth))
+        if truth:
+            results[-1]["truth_all_rows"] = peers_on_all_rows(schema, df, truth)
+            print_truth(truth, results[-1]["rows"], results[-1]["truth_all_rows"])
     if "bank" in wanted or "bank-noduration" in wanted:
         d = os.path.join(work, "bank"); os.makedirs(d, exist_ok=True)
         df = read_raw(BANK)
