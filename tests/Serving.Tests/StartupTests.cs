@@ -6,6 +6,17 @@ namespace LeadPropensity.Serving.Tests;
 public sealed class StartupTests(ModelFixture fx)
 {
     [Fact]
+    public void TheServicesRuntimeConfigTellsIdleThreadPoolWorkersNotToSpin()
+    {
+        // What `dotnet LeadPropensity.Serving.dll` starts with (bench/RESULTS.md, issue 5): the .NET default would be 70.
+        var config = Path.Combine(Path.GetDirectoryName(typeof(Program).Assembly.Location)!, "LeadPropensity.Serving.runtimeconfig.json");
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(config));
+        var properties = doc.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
+        Assert.True(properties.GetProperty("System.GC.Server").GetBoolean());
+    }
+
+    [Fact]
     public void ProductionRefusesToStartWithoutKeys()
     {
         using var f = new ServingFactory(fx.Registry(), environment: "Production", withKeys: false);
