@@ -42,21 +42,26 @@ public sealed class LoggedFeatures
         w.Reset(buffer);
         var names = t_names ??= new string[64];
         var count = 0;
-        var hash = new HashCode();
+        // A CRM sends the same names every time: compared with this thread's last list as they come, they are looked up
+        // (hashed) only when they differ from it.
+        var last = t_last;
+        var same = last is not null;
         w.WriteStartArray();
         foreach (var (field, value) in features)
         {
             if (count == names.Length) Array.Resize(ref names, count * 2);
+            if (same && (count >= last!.Count || !string.Equals(last[count], field, StringComparison.Ordinal))) same = false;
             names[count++] = field;
-            hash.Add(field);
             if (value is null) w.WriteNullValue();
             else w.WriteStringValue(value);
         }
         w.WriteEndArray();
         w.Flush();
         t_names = names;
-        var list = FieldNames.Of(names.AsSpan(0, count), hash.ToHashCode());
-        Array.Clear(names, 0, count);
+        var given = names.AsSpan(0, count);
+        var list = same && count == last!.Count ? last : FieldNames.Of(given, FieldNames.Hash(given));
+        t_last = list;
+        given.Clear();
         return new LoggedFeatures(list, buffer.WrittenSpan.ToArray());
     }
 
@@ -99,6 +104,7 @@ public sealed class LoggedFeatures
     [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static System.Text.Json.Utf8JsonWriter? t_writer;
     [ThreadStatic] private static string[]? t_names;
+    [ThreadStatic] private static FieldNames? t_last;
 }
 
 /// <summary>
@@ -128,6 +134,10 @@ public sealed class FieldNames
     private readonly string[] _names;
 
     public IReadOnlyList<string> Names => _names;
+
+    internal int Count => _names.Length;
+
+    internal string this[int i] => _names[i];
 
     /// <summary>The names as a JSON array of strings.</summary>
     public string Json { get; }

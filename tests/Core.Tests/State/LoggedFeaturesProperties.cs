@@ -61,6 +61,21 @@ public class LoggedFeaturesProperties
             return ReferenceEquals(first, again) && first.Id >= 0 && (sameNames ? other.Id == first.Id : other.Id != first.Id);
         });
 
+    [Fact]
+    public void ALeadWithFewerMoreOrOtherNamesThanTheLastOneGetsItsOwnList()
+    {
+        KeyValuePair<string, string?> F(string name) => new(name, "v");
+        string Names(LoggedFeatures f) => string.Join(",", f.Names.Names);
+        // Each against the list the one before it left on this thread: a prefix, a longer list, a change in the middle.
+        Assert.Equal("a,b,c", Names(LoggedFeatures.Write([F("a"), F("b"), F("c")])));
+        Assert.Equal("a,b", Names(LoggedFeatures.Write([F("a"), F("b")])));
+        Assert.Equal("a,b,c", Names(LoggedFeatures.Write([F("a"), F("b"), F("c")])));
+        Assert.Equal("a,x,c", Names(LoggedFeatures.Write([F("a"), F("x"), F("c")])));
+        Assert.Equal("", Names(LoggedFeatures.Write([])));
+        Assert.Equal("A,x,c", Names(LoggedFeatures.Write([F("A"), F("x"), F("c")])));
+        Assert.Equal("""{"A":"v","x":"v","c":"v"}""", System.Text.Encoding.UTF8.GetString(LoggedFeatures.Write([F("A"), F("x"), F("c")]).Utf8.Span));
+    }
+
     [Theory]
     [InlineData("""{"a":"1"}""")]
     [InlineData("""["1"]""")]
