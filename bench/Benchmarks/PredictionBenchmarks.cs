@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using LeadPropensity.Core.Bundles;
 using LeadPropensity.Core.Rules;
 using LeadPropensity.Core.Scoring;
+using LeadPropensity.Core.State;
 
 BenchmarkRunner.Run<LeadPropensity.Benchmarks.PredictionBenchmarks>(args: args);
 
@@ -19,6 +20,7 @@ namespace LeadPropensity.Benchmarks
         private LeadScorer _scorer = null!;
         private Dictionary<string, string?> _lead = null!;
         private PreparedLead _prepared = null!;
+        private Dictionary<string, string?> _sameLeadNewStrings = null!;
 
         [GlobalSetup]
         public void Setup()
@@ -39,6 +41,8 @@ namespace LeadPropensity.Benchmarks
                 ["email_domain"] = "example.edu", ["phone_verified"] = "true",
             };
             _prepared = PreparedLead.From(_bundle, _lead);
+            // As each request parses its own: equal names, other string instances.
+            _sameLeadNewStrings = _lead.ToDictionary(p => new string(p.Key.AsSpan()), p => p.Value);
         }
 
         [Benchmark(Description = "PreparedLead.From + ModelBundle.Score(reasons: 3)")]
@@ -59,6 +63,9 @@ namespace LeadPropensity.Benchmarks
 
         [Benchmark(Description = "RuleSet.DisqualifiedBy (the rules' disqualifiers, on the model's path)")]
         public string? Disqualifiers() => _scorer.Rules.DisqualifiedBy(_lead);
+
+        [Benchmark(Description = "LoggedFeatures.Write, two leads (the prediction log's copy of each lead's features)")]
+        public (LoggedFeatures, LoggedFeatures) LogFeatures() => (LoggedFeatures.Write(_lead), LoggedFeatures.Write(_sameLeadNewStrings));
 
         [Benchmark(Description = "LeadScorer.Assess (model, rules, band, reasons)")]
         public LeadAssessment Assess() => _scorer.Assess(_bundle, null, _lead);
