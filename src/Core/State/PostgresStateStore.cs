@@ -59,13 +59,19 @@ public sealed class PostgresStateStore(string connectionString, TimeProvider? cl
             CREATE INDEX ix_predictions_at ON predictions (at);
             CREATE TABLE outcomes (lead_id text PRIMARY KEY, won boolean NOT NULL, at timestamptz NOT NULL, received_at timestamptz NOT NULL);
             """),
+        // Feature values per row, each list of field names once (SqlStateStore.FieldNameListsAsync).
+        new(3, "feature names kept once per list", """
+            CREATE TABLE feature_keys (id bigint PRIMARY KEY, names_json text NOT NULL);
+            ALTER TABLE predictions ADD COLUMN features_keys bigint;
+            """),
     ];
 
     protected override async Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
     {
         var conn = (NpgsqlConnection)c;
+        var lists = await FieldNameListsAsync(c, tx, batch, ct);
         await using var copy = await conn.BeginBinaryImportAsync(
-            "COPY predictions (lead_id, at, model_version, source, probability, score, band, features_json) FROM STDIN (FORMAT BINARY)", ct);
+            "COPY predictions (lead_id, at, model_version, source, probability, score, band, features_json, features_keys) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var p in batch)
         {
             await copy.StartRowAsync(ct);
@@ -76,7 +82,16 @@ public sealed class PostgresStateStore(string connectionString, TimeProvider? cl
             await copy.WriteAsync(p.Probability, NpgsqlDbType.Double, ct);
             await copy.WriteAsync(p.Score, NpgsqlDbType.Integer, ct);
             await copy.WriteAsync(p.Band, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(p.FeaturesJson, NpgsqlDbType.Json, ct);
+            if (StoredAsValues(p, lists, out var logged))
+            {
+                await copy.WriteAsync(System.Text.Encoding.UTF8.GetString(logged.Values.Span), NpgsqlDbType.Json, ct);
+                await copy.WriteAsync(logged.Names.Id, NpgsqlDbType.Bigint, ct);
+            }
+            else
+            {
+                await copy.WriteAsync(p.FeaturesJson, NpgsqlDbType.Json, ct);
+                await copy.WriteNullAsync(ct);
+            }
         }
         await copy.CompleteAsync(ct);
     }

@@ -18,14 +18,51 @@ public abstract partial class SqlStateStore
     /// <summary>Makes <see cref="LeadLookup"/> cover every logged prediction (inside <paramref name="tx"/> when given).</summary>
     protected virtual Task UpdateLeadLookupAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) => Task.CompletedTask;
 
+    // The log's own predictions keep their feature values only, as a JSON array, with features_keys naming a list of field
+    // names kept once in feature_keys (LoggedFeatures, FieldNames): most of a logged lead's JSON was its names, the same for
+    // every lead a CRM sends. Rows with features_keys NULL (older ones, and features given as text) hold the whole object.
+
     /// <summary>
     /// The two columns a logged prediction's features are read from (the alias is the predictions table's): the stored
     /// features, and the JSON list of field names they go with, or NULL when the stored features are the whole object.
     /// </summary>
-    protected virtual string FeaturesSelect(string alias) => $"{alias}.features_json, NULL";
+    private static string FeaturesSelect(string alias) => $"{alias}.features_json, k.names_json";
 
     /// <summary>What <see cref="FeaturesSelect"/> needs joined to the predictions table.</summary>
-    protected virtual string FeaturesJoin(string alias) => "";
+    private static string FeaturesJoin(string alias) => $"LEFT JOIN feature_keys k ON k.id = {alias}.features_keys";
+
+    /// <summary>
+    /// The lists of field names the batch's logged features use, each made sure of in feature_keys inside the batch's own
+    /// transaction (a batch that fails leaves no list behind, and no row is ever stored without its list), looked up once
+    /// per batch, not per row. The value is false for a list whose id is taken by other names (a hash collision: not to
+    /// be expected, but not to be trusted either): those rows keep their whole object. Replicas adding the same list at
+    /// once are fine: the insert does nothing when the id is there.
+    /// </summary>
+    protected static async Task<Dictionary<FieldNames, bool>?> FieldNameListsAsync(
+        DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
+    {
+        Dictionary<FieldNames, bool>? lists = null;
+        FieldNames? last = null;
+        foreach (var p in batch)
+        {
+            if (p.Logged is not { } logged || ReferenceEquals(logged.Names, last)) continue;
+            last = logged.Names;
+            lists ??= new Dictionary<FieldNames, bool>(ReferenceEqualityComparer.Instance);
+            if (lists.ContainsKey(last)) continue;
+            await ExecuteAsync(c, tx, "INSERT INTO feature_keys (id, names_json) VALUES (@id, @names) ON CONFLICT (id) DO NOTHING", ct,
+                ("@id", last.Id), ("@names", last.Json));
+            lists[last] = await ScalarAsync(c, tx, "SELECT names_json FROM feature_keys WHERE id = @id", ct, ("@id", last.Id)) as string == last.Json;
+        }
+        return lists;
+    }
+
+    /// <summary>Whether <paramref name="p"/> is stored as its values and a list of names (see <see cref="FieldNameListsAsync"/>).</summary>
+    protected static bool StoredAsValues(PredictionRecord p, Dictionary<FieldNames, bool>? lists,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LoggedFeatures? logged)
+    {
+        logged = p.Logged;
+        return logged is not null && lists![logged.Names];
+    }
 
     /// <summary>The features object from the two <see cref="FeaturesSelect"/> columns at <paramref name="ordinal"/>.</summary>
     private static string ReadFeatures(DbDataReader r, int ordinal, ref FieldNames? names)

@@ -144,19 +144,13 @@ public sealed class SqliteStateStore : SqlStateStore
                 DELETE FROM prediction_leads WHERE lead_id = OLD.lead_id AND at = OLD.at AND id = OLD.id;
             END;
             """),
-        // Most of a logged lead's JSON was its field names, the same for every lead a CRM sends, and every byte stored is
-        // written twice (WAL, then checkpoint). The log's own predictions now keep their values only, as a JSON array, with
-        // features_keys naming a list of field names kept once (LoggedFeatures, FieldNames); the object is made again when
-        // read. Rows with features_keys NULL (older ones, and features given as text) hold the whole object as before.
+        // Feature values per row, each list of field names once (SqlStateStore.FieldNameListsAsync): every byte stored
+        // is written twice here (WAL, then checkpoint), and the names were most of them.
         new(5, "feature names kept once per list", """
             CREATE TABLE feature_keys (id INTEGER PRIMARY KEY, names_json TEXT NOT NULL);
             ALTER TABLE predictions ADD COLUMN features_keys INTEGER;
             """),
     ];
-
-    protected override string FeaturesSelect(string alias) => $"{alias}.features_json, k.names_json";
-
-    protected override string FeaturesJoin(string alias) => $"LEFT JOIN feature_keys k ON k.id = {alias}.features_keys";
 
     /// <summary>
     /// Logged predictions not yet in the lead index at which the writer indexes them (inside its own transaction). Larger
@@ -209,30 +203,6 @@ public sealed class SqliteStateStore : SqlStateStore
         await IndexLeadsAsync(c, tx, LeadIndexLag, ct);
     }
 
-    /// <summary>
-    /// The lists of field names the batch's logged features use, each made sure of in feature_keys (inside the batch's own
-    /// transaction, so a batch that fails leaves no list behind and no list is ever missing for a row). A list is looked up
-    /// once per batch, not per row. A list whose id is taken by other names (a hash collision: not to be expected, but
-    /// not to be trusted either) is left out: those rows keep their whole object.
-    /// </summary>
-    private static async Task<Dictionary<FieldNames, bool>?> FieldNameListsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
-    {
-        Dictionary<FieldNames, bool>? lists = null;
-        FieldNames? last = null;
-        foreach (var p in batch)
-        {
-            if (p.Logged is not { } logged || ReferenceEquals(logged.Names, last)) continue;
-            last = logged.Names;
-            lists ??= new Dictionary<FieldNames, bool>(ReferenceEqualityComparer.Instance);
-            if (lists.ContainsKey(last)) continue;
-            var stored = await ScalarAsync(c, tx, "SELECT names_json FROM feature_keys WHERE id = @id", ct, ("@id", last.Id));
-            if (stored is null)
-                await ExecuteAsync(c, tx, "INSERT INTO feature_keys (id, names_json) VALUES (@id, @names)", ct, ("@id", last.Id), ("@names", last.Json));
-            lists[last] = stored is null || (string)stored == last.Json;
-        }
-        return lists;
-    }
-
     private void Insert(SqliteConnection c, IReadOnlyList<PredictionRecord> batch, Dictionary<FieldNames, bool>? lists, CancellationToken ct)
     {
         var db = c.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
@@ -259,7 +229,7 @@ public sealed class SqliteStateStore : SqlStateStore
                     Check(raw.sqlite3_bind_double(stmt, 5, p.Probability), db);
                     Check(raw.sqlite3_bind_int(stmt, 6, p.Score), db);
                     Check(BindText(stmt, 7, p.Band, ref band), db);
-                    if (p.Logged is { } logged && lists![logged.Names])
+                    if (StoredAsValues(p, lists, out var logged))
                     {
                         // The log's own: its values, and the list of names they go with (LoggedFeatures.Write made them).
                         Check(raw.sqlite3_bind_text(stmt, 8, logged.Values.Span), db);

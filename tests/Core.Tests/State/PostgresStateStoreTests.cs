@@ -8,4 +8,12 @@ public sealed class PostgresStateStoreTests : StateStoreContract
     protected override Task<string> CreateDatabaseAsync() => PostgresTestServer.CreateDatabaseAsync();
 
     protected override Task DropDatabaseAsync(string connectionString) => PostgresTestServer.DropDatabaseAsync(connectionString);
+
+    protected override async Task<string?> SqlAsync(string sql)
+    {
+        await using var c = new Npgsql.NpgsqlConnection(ConnectionString);
+        await c.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, c);
+        return (await cmd.ExecuteScalarAsync())?.ToString();
+    }
 }

@@ -19,6 +19,8 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         return Task.CompletedTask;
     }
 
+    protected override Task<string?> SqlAsync(string sql) => Sql(ConnectionString, sql);
+
     [Fact]
     public async Task TheFileIsCreatedOnFirstStartInWalModeWithSmallPagesAndALargeWal()
     {
@@ -136,43 +138,6 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         Assert.Equal("2 of 2, up to 8", await Indexed());
     }
 
-    private static PredictionRecord Logged(string lead, DateTime at, params (string Name, string? Value)[] features) =>
-        new(lead, at, "v1", "model", 0.4, 40, "MQL", LoggedFeatures.Write(features.Select(f => new KeyValuePair<string, string?>(f.Name, f.Value))));
-
-    [Fact]
-    public async Task TheLogsFeaturesAreStoredAsValuesWithEachListOfNamesKeptOnceAndReadBackWhole()
-    {
-        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
-        // Two lists of names (the second the first in another order), non-ASCII, quotes and a null; a row given as text.
-        var rows = new[]
-        {
-            Logged("L-1", at, ("city", "Zürich"), ("note", "say \"hi\""), ("title", null)),
-            Logged("L-2", at.AddMinutes(1), ("city", "Bern"), ("note", "ok"), ("title", "CTO")),
-            Logged("L-3", at.AddMinutes(2), ("title", "VP"), ("city", "Genève"), ("note", "")),
-            Prediction("L-4", at.AddMinutes(3)),
-            Logged("L-5", at.AddMinutes(4), ("city", "Basel"), ("note", "x"), ("title", "CEO")),
-        };
-        await Store.AppendPredictionsAsync(rows);
-
-        Assert.Equal("2", await Sql(ConnectionString, "SELECT COUNT(*) FROM feature_keys"));
-        Assert.Equal(rows[0].Logged!.Names.Json, await Sql(ConnectionString, $"SELECT names_json FROM feature_keys WHERE id = {rows[0].Logged!.Names.Id}"));
-        // Per row, only the values (or, for the row given as text, the object as it was given).
-        Assert.Equal("""["Bern","ok","CTO"]""", await Sql(ConnectionString, "SELECT features_json FROM predictions WHERE lead_id = 'L-2'"));
-        Assert.Equal("1 1", await Sql(ConnectionString,
-            "SELECT (SELECT COUNT(*) FROM predictions WHERE features_keys IS NULL) || ' ' || (SELECT COUNT(*) FROM predictions WHERE features_keys IS NULL AND features_json = (SELECT features_json FROM predictions WHERE lead_id = 'L-4'))"));
-        Assert.Equal(rows[3].FeaturesJson, await Sql(ConnectionString, "SELECT features_json FROM predictions WHERE lead_id = 'L-4'"));
-
-        // Read back, each is the whole object again, names in the order sent: the log and the next training set alike.
-        var back = await Store.GetPredictionsAsync();
-        Assert.Equal(rows, back);
-        Assert.Equal("""{"city":"Z\u00FCrich","note":"say \u0022hi\u0022","title":null}""", back[0].FeaturesJson);
-        Assert.Equal(["title", "city", "note"], System.Text.Json.JsonDocument.Parse(back[2].FeaturesJson).RootElement.EnumerateObject().Select(p => p.Name));
-        await Store.UpsertOutcomesAsync([new OutcomeRecord("L-3", true, at.AddDays(1)), new OutcomeRecord("L-4", false, at.AddDays(1))]);
-        var exported = new List<TrainingRow>();
-        await foreach (var r in Store.ExportTrainingRowsAsync()) exported.Add(r);
-        Assert.Equal([rows[2].FeaturesJson, rows[3].FeaturesJson], exported.Select(r => r.FeaturesJson));
-    }
-
     [Fact]
     public async Task ABatchThatFailsLeavesNoListOfNamesAndTheNextOneStoresItAgain()
     {
@@ -185,19 +150,6 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         await Store.AppendPredictionsAsync([Logged("ok", at, ("a", "1"))]);
         Assert.Equal("""{"a":"1"}""", Assert.Single(await Store.GetPredictionsAsync()).FeaturesJson);
         Assert.Equal("1", await Sql(ConnectionString, "SELECT COUNT(*) FROM feature_keys"));
-    }
-
-    [Fact]
-    public async Task AListWhoseIdHoldsOtherNamesIsNotUsedAndItsRowsKeepTheirWholeObject()
-    {
-        // A hash collision, made by hand: the id of ["a","b"] already names another list.
-        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
-        var row = Logged("L-1", at, ("a", "1"), ("b", null));
-        await Sql(ConnectionString, $"""INSERT INTO feature_keys (id, names_json) VALUES ({row.Logged!.Names.Id}, '["other"]')""");
-        await Store.AppendPredictionsAsync([row, Logged("L-2", at, ("a", "3"), ("b", "4"))]);
-
-        Assert.Equal("2", await Sql(ConnectionString, "SELECT COUNT(*) FROM predictions WHERE features_keys IS NULL AND features_json LIKE '{%'"));
-        Assert.Equal(["""{"a":"1","b":null}""", """{"a":"3","b":"4"}"""], (await Store.GetPredictionsAsync()).Select(p => p.FeaturesJson));
     }
 
     private static async Task<string?> Sql(string connectionString, string sql)

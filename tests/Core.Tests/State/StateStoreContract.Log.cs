@@ -78,6 +78,89 @@ public abstract partial class StateStoreContract
         }
     }
 
+    protected static PredictionRecord Logged(string lead, DateTime at, params (string Name, string? Value)[] features) =>
+        new(lead, at, "v1", "model", 0.4, 40, "MQL", LoggedFeatures.Write(features.Select(f => new KeyValuePair<string, string?>(f.Name, f.Value))));
+
+    [Fact]
+    public async Task TheLogsFeaturesAreStoredAsValuesWithEachListOfNamesKeptOnceAndReadBackWhole()
+    {
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        // Two lists of names (the second the first in another order), non-ASCII, quotes and a null; a row given as text.
+        var rows = new[]
+        {
+            Logged("L-1", at, ("city", "Zürich"), ("note", "say \"hi\""), ("title", null)),
+            Logged("L-2", at.AddMinutes(1), ("city", "Bern"), ("note", "ok"), ("title", "CTO")),
+            Logged("L-3", at.AddMinutes(2), ("title", "VP"), ("city", "Genève"), ("note", "")),
+            Prediction("L-4", at.AddMinutes(3)),
+            Logged("L-5", at.AddMinutes(4), ("city", "Basel"), ("note", "x"), ("title", "CEO")),
+        };
+        await Store.AppendPredictionsAsync(rows);
+
+        Assert.Equal("2", await SqlAsync("SELECT COUNT(*) FROM feature_keys"));
+        Assert.Equal(rows[0].Logged!.Names.Json, await SqlAsync($"SELECT names_json FROM feature_keys WHERE id = {rows[0].Logged!.Names.Id}"));
+        // Per row, only the values (or, for the row given as text, the object as it was given).
+        Assert.Equal("""["Bern","ok","CTO"]""", await SqlAsync("SELECT CAST(features_json AS TEXT) FROM predictions WHERE lead_id = 'L-2'"));
+        Assert.Equal("1 1", await SqlAsync(
+            "SELECT (SELECT COUNT(*) FROM predictions WHERE features_keys IS NULL) || ' ' || (SELECT COUNT(*) FROM predictions WHERE features_keys IS NULL AND CAST(features_json AS TEXT) = (SELECT CAST(features_json AS TEXT) FROM predictions WHERE lead_id = 'L-4'))"));
+        Assert.Equal(rows[3].FeaturesJson, await SqlAsync("SELECT CAST(features_json AS TEXT) FROM predictions WHERE lead_id = 'L-4'"));
+
+        // Read back, each is the whole object again, names in the order sent: the log and the next training set alike.
+        var back = await Store.GetPredictionsAsync();
+        Assert.Equal(rows, back);
+        Assert.Equal("""{"city":"Z\u00FCrich","note":"say \u0022hi\u0022","title":null}""", back[0].FeaturesJson);
+        Assert.Equal(["title", "city", "note"], System.Text.Json.JsonDocument.Parse(back[2].FeaturesJson).RootElement.EnumerateObject().Select(p => p.Name));
+        await Store.UpsertOutcomesAsync([new OutcomeRecord("L-3", true, at.AddDays(1)), new OutcomeRecord("L-4", false, at.AddDays(1))]);
+        var exported = new List<TrainingRow>();
+        await foreach (var r in Store.ExportTrainingRowsAsync()) exported.Add(r);
+        Assert.Equal([rows[2].FeaturesJson, rows[3].FeaturesJson], exported.Select(r => r.FeaturesJson));
+    }
+
+    [Fact]
+    public async Task AListWhoseIdHoldsOtherNamesIsNotUsedAndItsRowsKeepTheirWholeObject()
+    {
+        // A hash collision, made by hand: the id of ["a","b"] already names another list.
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        var row = Logged("L-1", at, ("a", "1"), ("b", null));
+        await SqlAsync($"""INSERT INTO feature_keys (id, names_json) VALUES ({row.Logged!.Names.Id}, '["other"]')""");
+        await Store.AppendPredictionsAsync([row, Logged("L-2", at, ("a", "3"), ("b", "4"))]);
+
+        Assert.Equal("2", await SqlAsync("SELECT COUNT(*) FROM predictions WHERE features_keys IS NULL AND CAST(features_json AS TEXT) LIKE '{%'"));
+        Assert.Equal(["""{"a":"1","b":null}""", """{"a":"3","b":"4"}"""], (await Store.GetPredictionsAsync()).Select(p => p.FeaturesJson));
+    }
+
+    [Fact]
+    public async Task ReplicasLoggingTheSameNewListOfNamesAtOnceAllSucceed()
+    {
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        var replicas = Enumerable.Range(0, 4).Select(_ => Open()).ToList();
+        await Task.WhenAll(replicas.Select((r, i) => Task.Run(() => r.AppendPredictionsAsync(
+            [.. Enumerable.Range(0, 20).Select(j => Logged($"L-{i}-{j}", at.AddSeconds(j), ("first", $"{i}"), ("second", $"{j}")))]))));
+
+        Assert.Equal("1", await SqlAsync("SELECT COUNT(*) FROM feature_keys"));
+        var back = await Store.GetPredictionsAsync();
+        Assert.Equal(80, back.Count);
+        Assert.All(back, p => Assert.Equal($$"""{"first":"{{p.LeadId[2]}}","second":"{{p.LeadId[4..]}}"}""", p.FeaturesJson));
+    }
+
+    [Fact]
+    public async Task AStoreFromBeforeTheListsOfNamesIsUpgradedAndReadsItsOldRowsAsBefore()
+    {
+        // A log as the version before left it: whole objects in features_json, no feature_keys, the last migration not run.
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        var old = Prediction("L-old", at);
+        await Store.AppendPredictionsAsync([old]);
+        var last = ((SqlStateStore)Store).Migrations[^1].Version;
+        await SqlAsync($"DROP TABLE feature_keys; ALTER TABLE predictions DROP COLUMN features_keys; DELETE FROM schema_migrations WHERE version = {last}");
+
+        var store = Open();
+        Assert.Equal(1, await store.MigrateAsync());
+        var logged = Logged("L-new", at.AddMinutes(1), ("city", "Zürich"), ("visits", "7"));
+        await store.AppendPredictionsAsync([logged]);
+        Assert.Equal([old, logged], await store.GetPredictionsAsync());
+        Assert.Equal("""{"city":"Z\u00FCrich","visits":"7"}""", (await store.GetPredictionsAsync())[1].FeaturesJson);
+        Assert.Equal("1", await SqlAsync("SELECT COUNT(*) FROM predictions WHERE features_keys IS NOT NULL"));
+    }
+
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { (byte)'[', (byte)'1', (byte)']' })]
