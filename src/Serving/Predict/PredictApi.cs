@@ -64,7 +64,7 @@ public static class PredictApi
         if (assessed.Any(a => !a.IsValid)) return FieldProblems(assessed.Select((a, i) => (a, $"[{i}].")));
         foreach (var entry in logged) await log.RecordAsync(entry!, ct);
         return new JsonBody<List<PredictResponse>>(assessed.Select((a, i) => PredictResponse.From(leads[i].LeadId, a.Result!)).ToList(),
-            ServingJsonContext.Default.ListPredictResponse);
+            ServingJsonContext.Default.ListPredictResponse, large: true);
     }
 
     /// <summary>Leads per work item when a batch is scored on all cores (scoring is thread-safe; one snapshot of the model).</summary>
