@@ -47,11 +47,28 @@ public abstract partial class SqlStateStore
         {
             if (p.Logged is not { } logged || ReferenceEquals(logged.Names, last)) continue;
             last = logged.Names;
-            lists ??= new Dictionary<FieldNames, bool>(ReferenceEqualityComparer.Instance);
-            if (lists.ContainsKey(last)) continue;
-            await ExecuteAsync(c, tx, "INSERT INTO feature_keys (id, names_json) VALUES (@id, @names) ON CONFLICT (id) DO NOTHING", ct,
-                ("@id", last.Id), ("@names", last.Json));
-            lists[last] = await ScalarAsync(c, tx, "SELECT names_json FROM feature_keys WHERE id = @id", ct, ("@id", last.Id)) as string == last.Json;
+            (lists ??= new Dictionary<FieldNames, bool>(ReferenceEqualityComparer.Instance)).TryAdd(last, false);
+        }
+        if (lists is null) return null;
+        // The lists already stored, in one query per chunk (a CRM that leaves out empty fields sends many lists)...
+        var stored = new Dictionary<long, string>();
+        foreach (var chunk in lists.Keys.Select(l => l.Id).Distinct().Chunk(Chunk))
+        {
+            await using var cmd = Command(c, tx, $"SELECT id, names_json FROM feature_keys WHERE id IN ({string.Join(", ", chunk.Select((_, i) => $"@k{i}"))})",
+                [.. chunk.Select((id, i) => ($"@k{i}", (object?)id))]);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) stored[r.GetInt64(0)] = r.GetString(1);
+        }
+        // ...and the new ones added, then read back (another replica may have added the id at the same moment).
+        foreach (var list in lists.Keys.ToArray())
+        {
+            if (!stored.TryGetValue(list.Id, out var names))
+            {
+                await ExecuteAsync(c, tx, "INSERT INTO feature_keys (id, names_json) VALUES (@id, @names) ON CONFLICT (id) DO NOTHING", ct,
+                    ("@id", list.Id), ("@names", list.Json));
+                stored[list.Id] = names = await ScalarAsync(c, tx, "SELECT names_json FROM feature_keys WHERE id = @id", ct, ("@id", list.Id)) as string ?? "";
+            }
+            lists[list] = names == list.Json;
         }
         return lists;
     }

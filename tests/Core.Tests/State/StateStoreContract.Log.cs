@@ -129,6 +129,26 @@ public abstract partial class StateStoreContract
     }
 
     [Fact]
+    public async Task LeadsSentWithManyDifferentListsOfNamesAreEachStoredWithTheirOwn()
+    {
+        // A CRM that leaves out empty fields: each lead without a different one, one list of names per lead.
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        string[] fields = [.. Enumerable.Range(0, 12).Select(i => $"f{i}")];
+        PredictionRecord Without(int skip, int n) =>
+            Logged($"L-{n}", at.AddSeconds(n), [.. fields.Where((_, i) => i != skip).Select(f => (f, (string?)$"{f}-{n}"))]);
+        var first = Enumerable.Range(0, 12).Select(i => Without(i, i)).Concat([Without(0, 12), Without(1, 13)]).ToList();
+        await Store.AppendPredictionsAsync(first);
+        Assert.Equal("12", await SqlAsync("SELECT COUNT(*) FROM feature_keys"));
+
+        // The next batch: known lists and one new one (all twelve fields).
+        var all = Logged("L-all", at.AddMinutes(1), [.. fields.Select(f => (f, (string?)"x"))]);
+        await Store.AppendPredictionsAsync([Without(5, 14), all]);
+        Assert.Equal("13", await SqlAsync("SELECT COUNT(*) FROM feature_keys"));
+        Assert.Equal("0", await SqlAsync("SELECT COUNT(*) FROM predictions WHERE features_keys IS NULL"));
+        Assert.Equal([.. first, Without(5, 14), all], await Store.GetPredictionsAsync());
+    }
+
+    [Fact]
     public async Task ReplicasLoggingTheSameNewListOfNamesAtOnceAllSucceed()
     {
         var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
