@@ -54,8 +54,8 @@ public abstract partial class SqlStateStore
         var stored = new Dictionary<long, string>();
         foreach (var chunk in lists.Keys.Select(l => l.Id).Distinct().Chunk(Chunk))
         {
-            await using var cmd = Command(c, tx, $"SELECT id, names_json FROM feature_keys WHERE id IN ({string.Join(", ", chunk.Select((_, i) => $"@k{i}"))})",
-                [.. chunk.Select((id, i) => ($"@k{i}", (object?)id))]);
+            var (inList, ps) = InList(chunk);
+            await using var cmd = Command(c, tx, $"SELECT id, names_json FROM feature_keys WHERE id IN ({inList})", ps);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) stored[r.GetInt64(0)] = r.GetString(1);
         }
@@ -252,6 +252,6 @@ public abstract partial class SqlStateStore
         return (conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions), [.. ps]);
     }
 
-    private static (string List, (string, object?)[] Params) InList(string[] ids) =>
+    private static (string List, (string, object?)[] Params) InList<T>(T[] ids) =>
         (string.Join(", ", ids.Select((_, i) => $"@id{i}")), ids.Select((id, i) => ($"@id{i}", (object?)id)).ToArray());
 }

@@ -59,7 +59,7 @@ public sealed class LoggedFeatures
         w.Flush();
         t_names = names;
         var given = names.AsSpan(0, count);
-        var list = same && count == last!.Count ? last : FieldNames.Of(given, FieldNames.Hash(given));
+        var list = same && count == last!.Count ? last : FieldNames.Of(given);
         t_last = list;
         given.Clear();
         return new LoggedFeatures(list, buffer.WrittenSpan.ToArray());
@@ -145,7 +145,7 @@ public sealed class FieldNames
     /// <summary>The first 63 bits of the SHA-256 of <see cref="Json"/>'s UTF-8 bytes (never negative).</summary>
     public long Id { get; }
 
-    internal static long IdOf(ReadOnlySpan<byte> json)
+    private static long IdOf(ReadOnlySpan<byte> json)
     {
         Span<byte> hash = stackalloc byte[32];
         System.Security.Cryptography.SHA256.HashData(json, hash);
@@ -157,19 +157,15 @@ public sealed class FieldNames
     {
         var names = System.Text.Json.JsonSerializer.Deserialize<string[]>(json)
                     ?? throw new InvalidDataException("a list of field names is null");
-        return Of(names, Hash(names));
+        return Of(names);
     }
 
-    internal static int Hash(ReadOnlySpan<string> names)
+    /// <summary>The shared list for these names.</summary>
+    internal static FieldNames Of(ReadOnlySpan<string> names)
     {
-        var hash = new HashCode();
-        foreach (var n in names) hash.Add(n);
-        return hash.ToHashCode();
-    }
-
-    /// <summary>The shared list for these names (<paramref name="hash"/>: <see cref="HashCode"/> over the names in order).</summary>
-    internal static FieldNames Of(ReadOnlySpan<string> names, int hash)
-    {
+        var h = new HashCode();
+        foreach (var n in names) h.Add(n);
+        var hash = h.ToHashCode();
         if (s_lists.TryGetValue(hash, out var seen) && names.SequenceEqual(seen._names)) return seen;
         var made = new FieldNames(names.ToArray());
         // A second list with the same hash is simply not shared.

@@ -32,8 +32,9 @@ public sealed class PredictionLogOptions
 
 /// <summary>
 /// One answer waiting to be logged. <see cref="Probability"/> is null when the rules answered. The features are either
-/// already JSON (<see cref="Written"/>, the JSON routes) or field names and raw values the writer turns into JSON
-/// (<see cref="Features"/>, CSV rows, whose stream thread is the batch's bottleneck).
+/// already in the log's form (<see cref="Written"/>, made by <see cref="LoggedFeatures.Write"/> on the JSON routes) or
+/// field names and raw values the writer puts in that form (<see cref="Features"/>, CSV rows, whose stream thread is the
+/// batch's bottleneck).
 /// </summary>
 public sealed record LoggedPrediction(
     string? LeadId, DateTime At, string? ModelVersion, string Source, double? Probability, int Score, string Band,
