@@ -78,11 +78,12 @@ public sealed class TreeEnsembleModel : ScoringModel
     }
 
     /// <summary>
-    /// Four trees walked in lockstep, without branches: four independent chains of loads keep the CPU busy where one
-    /// tree's walk would wait on each load, and no split can be mispredicted. A tree that reached its leaf stays there.
-    /// Each step is reported to <paramref name="sink"/> (a struct, so the scoring-only walk compiles without it).
+    /// The trees over one or two features are read from their <see cref="TreeTables"/>; the others are walked, four in
+    /// lockstep without branches: four independent chains of loads keep the CPU busy where one tree's walk would wait on
+    /// each load, and no split can be mispredicted. A tree that reached its leaf stays there. Each contribution goes to
+    /// <paramref name="sink"/> (a struct, so the scoring-only walk compiles without it).
     /// </summary>
-    private double Walk<TSink>(ReadOnlySpan<float> x, ref TSink sink) where TSink : IStepSink, allows ref struct
+    private double Walk<TSink>(ReadOnlySpan<float> x, ref TSink sink) where TSink : IContributionSink, allows ref struct
     {
         var f = Compiled;
         // Every index below is checked once here or when the trees were compiled, so the walk reads without bounds checks.
@@ -90,7 +91,7 @@ public sealed class TreeEnsembleModel : ScoringModel
         ref var nodes = ref MemoryMarshal.GetArrayDataReference(f.Nodes);
         ref var xs = ref MemoryMarshal.GetReference(x);
         var (roots, value) = (f.Roots, f.Value);
-        var s = Bias;
+        var s = f.Tables.Add(x, Bias, ref sink);
         var k = 0;
         for (; k + Lanes <= roots.Length; k += Lanes)
         {
@@ -109,7 +110,7 @@ public sealed class TreeEnsembleModel : ScoringModel
                 sink.Step(nd, gd);
                 (a, b, c, d) = (na.ChildAt(ga), nb.ChildAt(gb), nc.ChildAt(gc), nd.ChildAt(gd));
             }
-            // Added in tree order, as ML.NET does: the same bits as walking the trees one by one.
+            // Added in tree order, as ML.NET does (after the tables, which sum the other trees in another order).
             s += value[a]; s += value[b]; s += value[c]; s += value[d];
         }
         for (; k < roots.Length; k++)
@@ -127,23 +128,28 @@ public sealed class TreeEnsembleModel : ScoringModel
         return s;
     }
 
-    private interface IStepSink
+    /// <summary>Where a walk's contributions go: a step of a walked tree, or a table cell's contribution to a feature.</summary>
+    internal interface IContributionSink
     {
         void Step(in FlatNode node, int side);
+        void Add(int slot, double contribution);
     }
 
-    private readonly struct NoContributions : IStepSink
+    private readonly struct NoContributions : IContributionSink
     {
         public void Step(in FlatNode node, int side) { }
+        public void Add(int slot, double contribution) { }
     }
 
-    /// <summary>Adds scale × the step's path contribution to its split feature's slot.</summary>
-    private readonly ref struct SlotContributions(Span<double> slots, double scale) : IStepSink
+    /// <summary>Adds scale × each contribution to its feature's slot.</summary>
+    private readonly ref struct SlotContributions(Span<double> slots, double scale) : IContributionSink
     {
         private readonly Span<double> _slots = slots;
         // The slots were checked against the largest feature index before the walk.
         public void Step(in FlatNode node, int side) =>
             Unsafe.Add(ref MemoryMarshal.GetReference(_slots), node.Feature) += scale * node.DeltaAt(side);
+        public void Add(int slot, double contribution) =>
+            Unsafe.Add(ref MemoryMarshal.GetReference(_slots), slot) += scale * contribution;
     }
 
     private const int Lanes = 4;
@@ -151,14 +157,16 @@ public sealed class TreeEnsembleModel : ScoringModel
     /// <summary>
     /// Every tree's nodes, leaves included, in one array of small structs (a node's split, children and both path
     /// contributions in half a cache line); a leaf is a node whose children are itself. Leaves carry their value already
-    /// multiplied by the tree weight. Built once from <see cref="Trees"/>; scores to the same bits as the trees.
+    /// multiplied by the tree weight. Built once from <see cref="Trees"/>, after the trees that fit in
+    /// <see cref="TreeTables"/> have gone there.
     /// </summary>
     private FlatTrees Compiled => _compiled ??= Compile();
+    internal TreeTables Tables => Compiled.Tables;
     private FlatTrees? _compiled;
 
-    private sealed record FlatTrees(FlatNode[] Nodes, int[] Roots, double[] Value, int[] Depth, int[] GroupDepth, int MaxFeature);
+    private sealed record FlatTrees(FlatNode[] Nodes, int[] Roots, double[] Value, int[] Depth, int[] GroupDepth, int MaxFeature, TreeTables Tables);
 
-    private readonly struct FlatNode(int feature, float threshold, int left, int right, double deltaLeft, double deltaRight)
+    internal readonly struct FlatNode(int feature, float threshold, int left, int right, double deltaLeft, double deltaRight)
     {
         public readonly int Feature = feature;
         public readonly float Threshold = threshold;
@@ -173,7 +181,7 @@ public sealed class TreeEnsembleModel : ScoringModel
     }
 
     [System.Runtime.CompilerServices.InlineArray(2)]
-    private struct Pair<T> where T : struct
+    internal struct Pair<T> where T : struct
     {
         private T _first;
         public Pair(T left, T right) { this[0] = left; this[1] = right; }
@@ -181,18 +189,24 @@ public sealed class TreeEnsembleModel : ScoringModel
 
     /// <summary>0 to go left, 1 to go right, without a branch. Only <c>x &lt;= threshold</c> goes left (NaN goes right), as in ML.NET.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static int GoesRight(float x, float threshold) => System.Runtime.CompilerServices.Unsafe.BitCast<bool, byte>(!(x <= threshold));
+    internal static int GoesRight(float x, float threshold) => System.Runtime.CompilerServices.Unsafe.BitCast<bool, byte>(!(x <= threshold));
+
+    /// <summary>False walks every tree (no <see cref="TreeTables"/>): the plain walk that tests hold the tables to.</summary>
+    [JsonIgnore] internal bool UseTables { get; init; } = true;
 
     private FlatTrees Compile()
     {
+        var walked = new List<int>();
+        var tables = UseTables ? TreeTables.Build(_trees, Means, walked) : TreeTables.Empty;
+        if (!UseTables) walked.AddRange(Enumerable.Range(0, _trees.Length));
         var nodes = new List<FlatNode>();
         var value = new List<double>();
-        var roots = new int[_trees.Length];
-        var depth = new int[_trees.Length];
-        var maxFeature = 0;
-        for (var k = 0; k < _trees.Length; k++)
+        var roots = new int[walked.Count];
+        var depth = new int[walked.Count];
+        var maxFeature = _trees.SelectMany(t => t.Feature).DefaultIfEmpty(0).Max();
+        for (var k = 0; k < walked.Count; k++)
         {
-            var t = _trees[k];
+            var t = _trees[walked[k]];
             var means = Means(t);
             var internals = t.Left.Length;
             var nodeBase = nodes.Count;
@@ -201,7 +215,6 @@ public sealed class TreeEnsembleModel : ScoringModel
             double Mean(int child) => child >= 0 ? means[child] : t.Leaf[~child];
             for (var i = 0; i < internals; i++)
             {
-                maxFeature = Math.Max(maxFeature, t.Feature[i]);
                 nodes.Add(new FlatNode(t.Feature[i], t.Threshold[i], Global(t.Left[i]), Global(t.Right[i]),
                     t.Weight * (Mean(t.Left[i]) - means[i]), t.Weight * (Mean(t.Right[i]) - means[i])));
                 value.Add(0);
@@ -217,9 +230,9 @@ public sealed class TreeEnsembleModel : ScoringModel
             int Depth(int node) => node < 0 ? 0 : 1 + Math.Max(Depth(t.Left[node]), Depth(t.Right[node]));
             depth[k] = internals == 0 ? 0 : Depth(0);
         }
-        var groups = new int[_trees.Length / Lanes];
+        var groups = new int[walked.Count / Lanes];
         for (var g = 0; g < groups.Length; g++) groups[g] = depth.Skip(g * Lanes).Take(Lanes).Max();
-        return new FlatTrees([.. nodes], roots, [.. value], depth, groups, maxFeature);
+        return new FlatTrees([.. nodes], roots, [.. value], depth, groups, maxFeature, tables);
     }
 
     /// <summary>The raw score using only the first <c>counts[i]</c> trees, for each i (counts ascending): early stopping without refitting.</summary>

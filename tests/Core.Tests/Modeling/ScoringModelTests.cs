@@ -3,8 +3,10 @@ using LeadPropensity.Core.Modeling;
 namespace LeadPropensity.Core.Tests.Modeling;
 
 /// <summary>
-/// The scoring hot path (flattened trees, one pass for score and contributions) against a plain walk of the trees as
-/// ML.NET hands them over: the same raw score to the bit and the same per-slot contributions (to 1e-12).
+/// The scoring hot path (trees over one or two features read from tables, the others flattened and walked; one pass
+/// for score and contributions) against a plain walk of the trees as ML.NET hands them over: the same raw score (to the
+/// bit for the walk alone, to 1e-12 with tables, which add the same numbers in another order) and the same per-slot
+/// contributions (to 1e-12).
 /// </summary>
 public class ScoringModelTests
 {
@@ -18,19 +20,23 @@ public class ScoringModelTests
     {
         var rng = new Random(seed);
         var model = RandomEnsemble(rng, trees: 40);
+        var walkedOnly = new TreeEnsembleModel { Trees = model.Trees, Bias = model.Bias, UseTables = false };
         for (var n = 0; n < 200; n++)
         {
             var x = RandomRow(rng);
             var expectedSlots = new double[Width];
             var expectedRaw = ReferenceWalk(model, x, expectedSlots);
-            Assert.Equal(expectedRaw, model.Raw(x));
+            Assert.Equal(expectedRaw, walkedOnly.Raw(x));
+            Assert.Equal(expectedRaw, model.Raw(x), 1e-12);
 
             var slots = new double[Width];
-            Assert.Equal(expectedRaw, model.RawAndContributions(x, slots));
+            Assert.Equal(model.Raw(x), model.RawAndContributions(x, slots));
             // The oracle averages leaves in another order, so the last bits of a subtree mean may differ.
             for (var j = 0; j < Width; j++) Assert.Equal(expectedSlots[j], slots[j], 1e-12);
             Assert.Equal(expectedRaw - model.Baseline, slots.Sum(), 9);
         }
+        // Both paths are exercised: some trees (one or two features) are read from tables, the others walked.
+        Assert.InRange(model.Tables.TreeCount, 1, 39);
     }
 
     [Fact]
@@ -53,6 +59,62 @@ public class ScoringModelTests
                 Assert.Equal(model.Raw(x), model.RawAndContributions(x, slots));
                 Assert.Equal(model.Raw(x) - model.Baseline, slots.Sum(), 9);
             }
+    }
+
+    /// <summary>
+    /// Small trees over one or two features (as the shipped model's are) all go into tables: values at a threshold, just
+    /// either side of it, far out and NaN (which goes right at every split) land in the right cell, and the contributions
+    /// are the trees' own.
+    /// </summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    public void TreesOverOneOrTwoFeaturesAreReadFromTablesWithTheWalksScoresAndContributions(int seed)
+    {
+        var rng = new Random(seed);
+        var thresholds = new[] { -1.5f, 0f, 1e-35f, 0.5f, 2f, 7.5f };
+        TreeEnsembleModel.Tree Small()
+        {
+            // Three leaves: a root split and one split under it, on the root's feature or another of three features.
+            var (a, b) = (rng.Next(3), rng.Next(3));
+            var (ta, tb) = (thresholds[rng.Next(thresholds.Length)], thresholds[rng.Next(thresholds.Length)]);
+            double[] leaves = [rng.NextDouble() - 0.5, rng.NextDouble() - 0.5, rng.NextDouble() - 0.5];
+            return rng.Next(2) == 0
+                ? new TreeEnsembleModel.Tree([1, ~0], [~2, ~1], [a, b], [ta, tb], leaves, 0.5 + rng.NextDouble())
+                : new TreeEnsembleModel.Tree([~0, ~1], [1, ~2], [a, b], [ta, tb], leaves, 0.5 + rng.NextDouble());
+        }
+        var model = new TreeEnsembleModel { Bias = 0.25, Trees = [.. Enumerable.Range(0, 300).Select(_ => Small())] };
+        var walkedOnly = new TreeEnsembleModel { Trees = model.Trees, Bias = model.Bias, UseTables = false };
+        float[] probes = [.. thresholds, .. thresholds.Select(t => MathF.BitIncrement(t)), .. thresholds.Select(t => MathF.BitDecrement(t)), -100f, 100f, float.NaN];
+        foreach (var xa in probes)
+            foreach (var xb in probes)
+            {
+                var x = new float[Width];
+                (x[0], x[1], x[2]) = (xa, xb, probes[rng.Next(probes.Length)]);
+                var expectedSlots = new double[Width];
+                var expectedRaw = ReferenceWalk(model, x, expectedSlots);
+                Assert.Equal(expectedRaw, walkedOnly.Raw(x));
+                var slots = new double[Width];
+                Assert.Equal(expectedRaw, model.RawAndContributions(x, slots), 1e-12);
+                Assert.Equal(model.Raw(x), model.RawAndContributions(x, new double[Width]));
+                for (var j = 0; j < Width; j++) Assert.Equal(expectedSlots[j], slots[j], 1e-12);
+            }
+        Assert.Equal(300, model.Tables.TreeCount);
+        Assert.InRange(model.Tables.TableCount, 3, 6);
+    }
+
+    [Fact]
+    public void APairWithTooManyThresholdsForATableIsWalked()
+    {
+        // 40 thresholds on each feature: 41 × 41 cells, over the cap; a third tree over another pair fits.
+        var steps = Enumerable.Range(0, 40).Select(i => (float)i).ToArray();
+        TreeEnsembleModel.Tree Tree(int a, int b, float t) => new([1, ~0], [~2, ~1], [a, b], [t, t], [0.1 * t, -0.2, 0.3], 1);
+        var model = new TreeEnsembleModel { Trees = [.. steps.Select(t => Tree(0, 1, t)), Tree(2, 3, 1f)] };
+        Assert.True((steps.Length + 1) * (steps.Length + 1) > TreeTables.MaxCells);
+        Assert.Equal(1, model.Tables.TreeCount);
+        var x = new float[Width];
+        (x[0], x[1], x[2], x[3]) = (12.5f, 3f, 2f, 0f);
+        Assert.Equal(ReferenceWalk(model, x, new double[Width]), model.Raw(x), 1e-12);
     }
 
     /// <summary>The walk reads without bounds checks, so trees that would lead it outside its arrays are refused when built (as a bundle is loaded).</summary>
@@ -100,7 +162,7 @@ public class ScoringModelTests
     }
 
     private static float[] RandomRow(Random rng) =>
-        [.. Enumerable.Range(0, Width).Select(_ => rng.Next(4) == 0 ? 0f : (float)Math.Round(rng.NextDouble() * 10, 1))];
+        [.. Enumerable.Range(0, Width).Select(_ => rng.Next(10) switch { 0 => float.NaN, < 4 => 0f, _ => (float)Math.Round(rng.NextDouble() * 10, 1) })];
 
     private static TreeEnsembleModel RandomEnsemble(Random rng, int trees) => new()
     {
