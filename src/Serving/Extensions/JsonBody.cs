@@ -10,11 +10,9 @@ namespace LeadPropensity.Serving.Extensions;
 /// <summary>
 /// A 200 JSON answer written with source-generated code in one piece (with Content-Length): the hot routes'
 /// replacement for <c>TypedResults.Ok</c>, whose general serializer path cost a tenth of a prediction's CPU.
-/// A <paramref name="large"/> answer (a batch's) is written straight into the response instead, without a length: a
-/// buffer of its size would be allocated, on the large-object heap, for every batch.
-/// It describes itself to OpenAPI exactly as <c>Ok&lt;T&gt;</c> does.
+/// It describes itself to OpenAPI exactly as <c>Ok&lt;T&gt;</c> does. (A JSON batch's answer is <see cref="Predict.JsonBatchResult"/>.)
 /// </summary>
-public sealed class JsonBody<T>(T value, JsonTypeInfo<T> typeInfo, bool large = false)
+public sealed class JsonBody<T>(T value, JsonTypeInfo<T> typeInfo)
     : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>
 {
     public T Value => value;
@@ -26,8 +24,7 @@ public sealed class JsonBody<T>(T value, JsonTypeInfo<T> typeInfo, bool large = 
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        if (large) JsonBodyWriter.WriteLarge(response, value, typeInfo);
-        else JsonBodyWriter.Write(response, value, typeInfo);
+        JsonBodyWriter.Write(response, value, typeInfo);
         await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
     }
 
@@ -45,7 +42,7 @@ internal static class JsonBodyWriter
     /// JSON's own escaping only: an API answer is not HTML, and escaping HTML-sensitive characters made warnings such as
     /// <c>'owner' is not a field…</c> read <c>\u0027owner\u0027</c> to anyone looking at the raw answer.
     /// </summary>
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
@@ -62,12 +59,5 @@ internal static class JsonBodyWriter
         // Copied into the response's pipe before anything can await, so the thread's buffer is free again at once.
         response.BodyWriter.Write(buffer.WrittenSpan);
         if (buffer.Capacity > KeepBytes) (t_buffer, t_writer) = (null, null);
-    }
-
-    /// <summary>Serializes an answer straight into the response's pipe (its pooled segments), sent chunked.</summary>
-    public static void WriteLarge<T>(HttpResponse response, T value, JsonTypeInfo<T> typeInfo)
-    {
-        using var writer = new Utf8JsonWriter(response.BodyWriter, Options);
-        JsonSerializer.Serialize(writer, value, typeInfo);
     }
 }

@@ -7,5 +7,4 @@ namespace LeadPropensity.Serving.Extensions;
 /// <summary>Source-generated JSON for the hot path (predict responses); everything else falls back to reflection.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PredictResponse))]
-[JsonSerializable(typeof(List<PredictResponse>))]
 internal sealed partial class ServingJsonContext : JsonSerializerContext;

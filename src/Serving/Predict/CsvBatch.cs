@@ -20,7 +20,7 @@ public static class CsvBatch
     public static bool IsCsv(HttpRequest request) =>
         request.ContentType is { } t && (t.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) || t.StartsWith("application/csv", StringComparison.OrdinalIgnoreCase));
 
-    public static Results<JsonBody<List<PredictResponse>>, ValidationProblem, ProblemHttpResult, CsvBatchResult> Start(
+    public static Results<JsonBatchResult, ValidationProblem, ProblemHttpResult, CsvBatchResult> Start(
         HttpRequest request, LeadScoringService scoring, ScoringEngine engine, bool reasons, PredictionLog log)
     {
         // The CSV readers are synchronous and the body has no size limit: it is streamed, never buffered.

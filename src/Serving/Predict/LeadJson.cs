@@ -84,6 +84,98 @@ public static class LeadJson
         }
     }
 
+    /// <summary>
+    /// Where each lead of a batch lies, found without reading the leads, so that they can be read on all cores
+    /// (<see cref="TryParseLead"/>). Null unless the body is plainly an array of 1 to <paramref name="maxLeads"/> objects
+    /// with balanced braces and no comments; anything else is left to <see cref="ParseBatch"/>, which says what is wrong.
+    /// </summary>
+    public static List<Range>? LeadRanges(ReadOnlySpan<byte> json, int maxLeads)
+    {
+        var i = SkipWhitespace(json, 0);
+        if (i == json.Length || json[i] != (byte)'[') return null;
+        var leads = new List<Range>(Math.Min(maxLeads, json.Length / 64 + 1));
+        i++;
+        while (true)
+        {
+            i = SkipWhitespace(json, i);
+            if (i == json.Length) return null;
+            // "]" after a lead and its comma is a trailing comma, which the reader allows too.
+            if (json[i] == (byte)']' && leads.Count > 0) break;
+            if (json[i] != (byte)'{' || leads.Count == maxLeads) return null;
+            var end = ObjectEnd(json, i);
+            if (end < 0) return null;
+            leads.Add(i..end);
+            i = SkipWhitespace(json, end);
+            if (i == json.Length) return null;
+            if (json[i] == (byte)',') { i++; continue; }
+            if (json[i] != (byte)']') return null;
+            break;
+        }
+        return SkipWhitespace(json, i + 1) == json.Length ? leads : null;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        var n = json[i..].IndexOfAnyExcept(" \t\r\n"u8);
+        return n < 0 ? json.Length : i + n;
+    }
+
+    /// <summary>The index just after the object starting at <paramref name="start"/>, by its braces outside strings; -1 if it does not end or has a comment.</summary>
+    private static int ObjectEnd(ReadOnlySpan<byte> json, int start)
+    {
+        var depth = 0;
+        var i = start;
+        while (true)
+        {
+            var n = json[i..].IndexOfAny("\"{}/"u8);
+            if (n < 0) return -1;
+            i += n;
+            switch (json[i])
+            {
+                case (byte)'{': depth++; i++; break;
+                case (byte)'}':
+                    i++;
+                    if (--depth == 0) return i;
+                    break;
+                case (byte)'"':
+                    // A string: to its closing quote, stepping over each escape (a backslash and the byte after it).
+                    i++;
+                    while (true)
+                    {
+                        var q = json[i..].IndexOfAny((byte)'"', (byte)'\\');
+                        if (q < 0) return -1;
+                        i += q;
+                        if (json[i] == (byte)'"') { i++; break; }
+                        i += 2;
+                        if (i >= json.Length) return -1;
+                    }
+                    break;
+                default: return -1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One lead read from its own bytes (a range <see cref="LeadRanges"/> found), or null when it is not cleanly a lead:
+    /// malformed, or with a field the reader reports. The whole batch is then read again by <see cref="ParseBatch"/>,
+    /// whose errors name the lead's index and the position in the body.
+    /// </summary>
+    public static LeadInput? TryParseLead(ReadOnlySpan<byte> lead)
+    {
+        var r = new Utf8JsonReader(lead, Options);
+        try
+        {
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return null;
+            var errors = new Dictionary<string, List<string>>(0);
+            var parsed = ReadLead(ref r, "", errors);
+            return errors.Count == 0 && !r.Read() ? parsed : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>1-based line and byte within the line of a byte offset.</summary>
     private static (long Line, long Byte) Position(ReadOnlySpan<byte> json, long offset)
     {

@@ -48,7 +48,7 @@ public static class PredictApi
         return new JsonBody<PredictResponse>(PredictResponse.From(lead.LeadId, a.Result!), ServingJsonContext.Default.PredictResponse);
     }
 
-    public static async Task<Results<JsonBody<List<PredictResponse>>, ValidationProblem, ProblemHttpResult, CsvBatchResult>> Batch(
+    public static async Task<Results<JsonBatchResult, ValidationProblem, ProblemHttpResult, CsvBatchResult>> Batch(
         HttpRequest request, LeadScoringService scoring, PredictionLog log, IOptions<PredictOptions> options, string? engine, bool? reasons, CancellationToken ct)
     {
         if (!TryEngine(engine, out var chosen, out var engineError)) return engineError!;
@@ -56,38 +56,30 @@ public static class PredictApi
         var max = options.Value.MaxBatchBodyBytes;
         using var body = await RequestBody.ReadAsync(request, max, ct);
         if (body is null) return TooLarge(max, "Predict:MaxBatchBodyBytes");
-        var parsed = LeadJson.ParseBatch(body.Span, options.Value.MaxBatchSize);
-        if (Invalid(parsed) is { } invalid) return invalid;
-        var served = scoring.Models.Current;
-        var leads = parsed.Leads;
-        var (assessed, logged) = AssessAll(scoring, served, leads, chosen);
-        if (assessed.Any(a => !a.IsValid)) return FieldProblems(assessed.Select((a, i) => (a, $"[{i}].")));
-        foreach (var entry in logged) await log.RecordAsync(entry!, ct);
-        return new JsonBody<List<PredictResponse>>(assessed.Select((a, i) => PredictResponse.From(leads[i].LeadId, a.Result!)).ToList(),
-            ServingJsonContext.Default.ListPredictResponse, large: true);
-    }
-
-    /// <summary>Leads per work item when a batch is scored on all cores (scoring is thread-safe; one snapshot of the model).</summary>
-    private const int ParallelChunk = 64;
-
-    /// <summary>Each lead's assessment and, when it was scored, its prediction-log entry (made on the scoring cores too).</summary>
-    private static (LeadAssessment[] Assessed, LoggedPrediction?[] Logged) AssessAll(
-        LeadScoringService scoring, ServedModel? served, IReadOnlyList<LeadInput> leads, ScoringEngine engine)
-    {
-        var assessed = new LeadAssessment[leads.Count];
-        var logged = new LoggedPrediction?[leads.Count];
-        var at = DateTime.UtcNow;
-        void Range(int from, int to)
+        // Read on all cores; a batch with anything to report is read again in order, for errors that name where.
+        IReadOnlyList<LeadInput>? leads = JsonBatch.TryReadLeads(body.Memory, options.Value.MaxBatchSize);
+        if (leads is null)
         {
-            for (var i = from; i < to; i++)
-            {
-                var a = assessed[i] = scoring.Assess(served, leads[i].Features, engine);
-                if (a.IsValid) logged[i] = PredictionLog.Entry(leads[i].LeadId, leads[i].Features, a.Result!, at);
-            }
+            var parsed = LeadJson.ParseBatch(body.Span, options.Value.MaxBatchSize);
+            if (Invalid(parsed) is { } invalid) return invalid;
+            leads = parsed.Leads;
         }
-        if (leads.Count < 2 * ParallelChunk) Range(0, leads.Count);
-        else Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, leads.Count, ParallelChunk), r => Range(r.Item1, r.Item2));
-        return (assessed, logged);
+        var scored = JsonBatch.Score(scoring, scoring.Models.Current, leads, chosen);
+        if (!scored.AllValid)
+        {
+            scored.Dispose();
+            return FieldProblems(scored.Assessed.Select((a, i) => (a, $"[{i}].")));
+        }
+        try
+        {
+            foreach (var entry in scored.Logged) await log.RecordAsync(entry!, ct);
+        }
+        catch
+        {
+            scored.Dispose();
+            throw;
+        }
+        return new JsonBatchResult(scored);
     }
 
     private static bool TryEngine(string? engine, out ScoringEngine chosen, out ValidationProblem? error)

@@ -7,6 +7,7 @@ namespace LeadPropensity.Serving.Predict;
 public sealed class BodyBytes(byte[] buffer, int length) : IDisposable
 {
     public ReadOnlySpan<byte> Span => buffer.AsSpan(0, length);
+    public ReadOnlyMemory<byte> Memory => buffer.AsMemory(0, length);
     public void Dispose() => ArrayPool<byte>.Shared.Return(buffer);
 }
 

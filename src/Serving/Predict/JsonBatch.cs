@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json;
+using LeadPropensity.Core.Scoring;
+using LeadPropensity.Serving.Extensions;
+using LeadPropensity.Serving.Models;
+using LeadPropensity.Serving.Monitoring;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace LeadPropensity.Serving.Predict;
+
+/// <summary>
+/// A JSON batch on all cores: its leads are read, scored and their answers written in chunks, each chunk start to end on
+/// one core, so that only finding where the leads lie and copying the finished answers out are done on one thread.
+/// </summary>
+public static class JsonBatch
+{
+    /// <summary>Leads per work item (scoring is thread-safe; a batch uses one snapshot of the model).</summary>
+    internal const int Chunk = 64;
+
+    /// <summary>
+    /// Every lead of a plainly formed batch, read on all cores; null when <see cref="LeadJson.LeadRanges"/> or any lead
+    /// finds something to report, and the caller reads the batch with <see cref="LeadJson.ParseBatch"/> for its errors.
+    /// </summary>
+    public static LeadInput[]? TryReadLeads(ReadOnlyMemory<byte> body, int maxLeads)
+    {
+        var ranges = LeadJson.LeadRanges(body.Span, maxLeads);
+        if (ranges is null) return null;
+        var leads = new LeadInput[ranges.Count];
+        var clean = true;
+        ForChunks(ranges.Count, (from, to) =>
+        {
+            for (var i = from; i < to && Volatile.Read(ref clean); i++)
+                if ((leads[i] = LeadJson.TryParseLead(body.Span[ranges[i]])!) is null) Volatile.Write(ref clean, false);
+        });
+        return clean ? leads : null;
+    }
+
+    /// <summary>
+    /// Scores every lead and, for those scored, makes its log entry and writes its answer, all on the scoring cores. The
+    /// answers are kept until every lead is known to be valid (one invalid lead makes the whole batch a 400).
+    /// </summary>
+    public static ScoredBatch Score(LeadScoringService scoring, ServedModel? served, IReadOnlyList<LeadInput> leads, ScoringEngine engine)
+    {
+        var batch = new ScoredBatch(leads.Count, (leads.Count + Chunk - 1) / Chunk);
+        var at = DateTime.UtcNow;
+        var typeInfo = ServingJsonContext.Default.PredictResponse;
+        ForChunks(leads.Count, (from, to) =>
+        {
+            var answers = new PooledBytes(to - from);
+            batch.Answers[from / Chunk] = answers;
+            using var writer = new Utf8JsonWriter(answers, JsonBodyWriter.Options);
+            for (var i = from; i < to; i++)
+            {
+                var a = batch.Assessed[i] = scoring.Assess(served, leads[i].Features, engine);
+                if (!a.IsValid) continue;
+                // One timestamp for the batch, so that the log keeps the batch's order (a lead sent twice: the later one is its latest).
+                batch.Logged[i] = PredictionLog.Entry(leads[i].LeadId, leads[i].Features, a.Result!, at);
+                if (i > 0) answers.Write(","u8);
+                writer.Reset(answers);
+                JsonSerializer.Serialize(writer, PredictResponse.From(leads[i].LeadId, a.Result!), typeInfo);
+                writer.Flush();
+            }
+        });
+        return batch;
+    }
+
+    /// <summary>Runs <paramref name="range"/> over [0, count) in chunks of <see cref="Chunk"/>, on all cores once there are two chunks.</summary>
+    private static void ForChunks(int count, Action<int, int> range)
+    {
+        if (count <= Chunk) range(0, count);
+        else Parallel.ForEach(Partitioner.Create(0, count, Chunk), r => range(r.Item1, r.Item2));
+    }
+}
+
+/// <summary>A scored JSON batch: each lead's assessment and log entry, and its answers written chunk by chunk (dispose to return their buffers).</summary>
+public sealed class ScoredBatch(int leads, int chunks) : IDisposable
+{
+    public LeadAssessment[] Assessed { get; } = new LeadAssessment[leads];
+    public LoggedPrediction?[] Logged { get; } = new LoggedPrediction?[leads];
+    internal PooledBytes?[] Answers { get; } = new PooledBytes?[chunks];
+
+    public bool AllValid => Array.TrueForAll(Assessed, a => a.IsValid);
+
+    /// <summary>The answer's length in bytes: the chunks and the array's brackets.</summary>
+    internal long Length => 2 + Answers.Sum(a => (long)a!.Written.Length);
+
+    public void Dispose()
+    {
+        foreach (var a in Answers) a?.Dispose();
+    }
+}
+
+/// <summary>
+/// The 200 answer of a JSON batch: the chunks' answers copied into the response in order, inside one array, with a
+/// Content-Length. Describes itself to OpenAPI as <c>Ok&lt;List&lt;PredictResponse&gt;&gt;</c> does.
+/// </summary>
+public sealed class JsonBatchResult(ScoredBatch batch) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
+{
+    public int? StatusCode => StatusCodes.Status200OK;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        using (batch)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = batch.Length;
+            var body = response.BodyWriter;
+            body.Write("["u8);
+            foreach (var chunk in batch.Answers)
+            {
+                body.Write(chunk!.Written);
+                // Sent as it is copied, so the pipe never holds the whole answer.
+                await body.FlushAsync(httpContext.RequestAborted);
+            }
+            body.Write("]"u8);
+            await body.FlushAsync(httpContext.RequestAborted);
+        }
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(List<PredictResponse>), ["application/json"]));
+}
+
+/// <summary>A growable byte buffer rented from the shared pool (dispose to return it): a chunk's answers without a fresh array per chunk.</summary>
+internal sealed class PooledBytes(int leads) : IBufferWriter<byte>, IDisposable
+{
+    // About 1.2 KB per answer with its reasons and warnings; grown (doubled) when a chunk needs more.
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1024, leads * 1536));
+    private int _written;
+
+    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _written);
+
+    public void Advance(int count) => _written += count;
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _buffer.AsMemory(_written);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _buffer.AsSpan(_written);
+    }
+
+    private void Ensure(int sizeHint)
+    {
+        var need = _written + Math.Max(sizeHint, 1);
+        if (need <= _buffer.Length) return;
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(need, _buffer.Length * 2));
+        Written.CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+    }
+
+    public void Dispose()
+    {
+        if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        _written = 0;
+    }
+}
