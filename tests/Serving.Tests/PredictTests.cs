@@ -117,8 +117,9 @@ public sealed class PredictTests(ModelFixture fx)
         var leads = Enumerable.Range(0, n).Select(i => new { leadId = $"B-{i}", features = fx.Leads[i % fx.Leads.Count] }).ToList();
         var r = await c.PostAsJsonAsync("/predict/batch", leads);
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        // Written straight into the response (no buffer of its size, so no length): still whole JSON, typed as such.
+        // Written chunk by chunk on the scoring cores and copied out: whole JSON, typed as such, with its exact length.
         Assert.Equal("application/json", r.Content.Headers.ContentType!.MediaType);
+        Assert.Equal((await r.Content.ReadAsByteArrayAsync()).Length, r.Content.Headers.ContentLength);
         var results = (await r.Json()).EnumerateArray().ToList();
         Assert.Equal(n, results.Count);
         for (var i = 0; i < n; i += 7)
