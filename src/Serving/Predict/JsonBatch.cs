@@ -20,46 +20,65 @@ public static class JsonBatch
     internal const int Chunk = 64;
 
     /// <summary>
-    /// Every lead of a plainly formed batch, read on all cores; null when <see cref="LeadJson.LeadRanges"/> or any lead
-    /// finds something to report, and the caller reads the batch with <see cref="LeadJson.ParseBatch"/> for its errors.
+    /// Reads, scores and answers a plainly formed batch in one pass on all cores: each lead is read from its own bytes
+    /// (<see cref="LeadJson.LeadRanges"/>) by the core that scores it. Null when the body is not plainly formed or a lead
+    /// has something to report; the caller then reads the batch in order (<see cref="LeadJson.ParseBatch"/>), whose
+    /// errors say where, and scores what it read with <see cref="Score(LeadScoringService, ServedModel?, LeadInput?[], ScoringEngine)"/>.
     /// </summary>
-    public static LeadInput[]? TryReadLeads(ReadOnlyMemory<byte> body, int maxLeads)
+    public static ScoredBatch? TryScore(ReadOnlyMemory<byte> body, int maxLeads, LeadScoringService scoring, ServedModel? served, ScoringEngine engine)
     {
         var ranges = LeadJson.LeadRanges(body.Span, maxLeads);
         if (ranges is null) return null;
-        var leads = new LeadInput[ranges.Count];
-        var clean = true;
-        ForChunks(ranges.Count, (from, to) =>
-        {
-            for (var i = from; i < to && Volatile.Read(ref clean); i++)
-                if ((leads[i] = LeadJson.TryParseLead(body.Span[ranges[i]])!) is null) Volatile.Write(ref clean, false);
-        });
-        return clean ? leads : null;
+        var batch = Score(scoring, served, ranges.Count, i => LeadJson.TryParseLead(body.Span[ranges[i]]), engine);
+        if (!batch.Unread) return batch;
+        batch.Dispose();
+        return null;
     }
+
+    /// <summary>Scores leads already read (see <see cref="Score(LeadScoringService, ServedModel?, int, Func{int, LeadInput?}, ScoringEngine)"/>), letting go of each once it is done with.</summary>
+    public static ScoredBatch Score(LeadScoringService scoring, ServedModel? served, LeadInput?[] leads, ScoringEngine engine) =>
+        Score(scoring, served, leads.Length, i =>
+        {
+            var lead = leads[i];
+            leads[i] = null;
+            return lead;
+        }, engine);
 
     /// <summary>
     /// Scores every lead and, for those scored, makes its log entry and writes its answer, all on the scoring cores. The
-    /// answers are kept until every lead is known to be valid (one invalid lead makes the whole batch a 400).
+    /// answers are kept (as bytes) until every lead is known to be valid: one invalid lead makes the whole batch a 400.
+    /// Only an invalid lead's assessment is kept, and each lead is read (<paramref name="lead"/>) just before it is
+    /// scored: a GC during a batch finds little of it alive, where reading every lead first, and keeping every answer
+    /// until the end, had it promote the batch's thousands of dictionaries, strings and answers.
     /// </summary>
-    public static ScoredBatch Score(LeadScoringService scoring, ServedModel? served, IReadOnlyList<LeadInput> leads, ScoringEngine engine)
+    private static ScoredBatch Score(LeadScoringService scoring, ServedModel? served, int count, Func<int, LeadInput?> lead, ScoringEngine engine)
     {
-        var batch = new ScoredBatch(leads.Count, (leads.Count + Chunk - 1) / Chunk);
+        var batch = new ScoredBatch(count, (count + Chunk - 1) / Chunk);
         var at = DateTime.UtcNow;
         var typeInfo = ServingJsonContext.Default.PredictResponse;
-        ForChunks(leads.Count, (from, to) =>
+        ForChunks(count, (from, to) =>
         {
             var answers = new PooledBytes(to - from);
             batch.Answers[from / Chunk] = answers;
             using var writer = new Utf8JsonWriter(answers, JsonBodyWriter.Options);
-            for (var i = from; i < to; i++)
+            for (var i = from; i < to && !batch.Unread; i++)
             {
-                var a = batch.Assessed[i] = scoring.Assess(served, leads[i].Features, engine);
-                if (!a.IsValid) continue;
+                if (lead(i) is not { } input)
+                {
+                    batch.Unread = true;
+                    return;
+                }
+                var a = scoring.Assess(served, input.Features, engine, count: false);
+                if (!a.IsValid)
+                {
+                    batch.Invalid[i] = a;
+                    continue;
+                }
                 // One timestamp for the batch, so that the log keeps the batch's order (a lead sent twice: the later one is its latest).
-                batch.Logged[i] = PredictionLog.Entry(leads[i].LeadId, leads[i].Features, a.Result!, at);
+                batch.Logged[i] = PredictionLog.Entry(input.LeadId, input.Features, a.Result!, at);
                 if (i > 0) answers.Write(","u8);
                 writer.Reset(answers);
-                JsonSerializer.Serialize(writer, PredictResponse.From(leads[i].LeadId, a.Result!), typeInfo);
+                JsonSerializer.Serialize(writer, PredictResponse.From(input.LeadId, a.Result!), typeInfo);
                 writer.Flush();
             }
         });
@@ -74,14 +93,26 @@ public static class JsonBatch
     }
 }
 
-/// <summary>A scored JSON batch: each lead's assessment and log entry, and its answers written chunk by chunk (dispose to return their buffers).</summary>
+/// <summary>
+/// A scored JSON batch: the assessments of leads that could not be scored, each scored lead's log entry, and the answers
+/// written chunk by chunk (dispose to return their buffers).
+/// </summary>
 public sealed class ScoredBatch(int leads, int chunks) : IDisposable
 {
-    public LeadAssessment[] Assessed { get; } = new LeadAssessment[leads];
+    /// <summary>By lead: its assessment when it has problems, else null.</summary>
+    public LeadAssessment?[] Invalid { get; } = new LeadAssessment?[leads];
     public LoggedPrediction?[] Logged { get; } = new LoggedPrediction?[leads];
     internal PooledBytes?[] Answers { get; } = new PooledBytes?[chunks];
 
-    public bool AllValid => Array.TrueForAll(Assessed, a => a.IsValid);
+    public bool AllValid => Array.TrueForAll(Invalid, a => a is null);
+
+    /// <summary>A lead could not be read cleanly from its own bytes: the batch is to be read in order instead.</summary>
+    internal bool Unread
+    {
+        get => Volatile.Read(ref _unread);
+        set => Volatile.Write(ref _unread, value);
+    }
+    private bool _unread;
 
     /// <summary>The answer's length in bytes: the chunks and the array's brackets.</summary>
     internal long Length => 2 + Answers.Sum(a => (long)a!.Written.Length);

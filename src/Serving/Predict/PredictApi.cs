@@ -56,23 +56,27 @@ public static class PredictApi
         var max = options.Value.MaxBatchBodyBytes;
         using var body = await RequestBody.ReadAsync(request, max, ct);
         if (body is null) return TooLarge(max, "Predict:MaxBatchBodyBytes");
-        // Read on all cores; a batch with anything to report is read again in order, for errors that name where.
-        IReadOnlyList<LeadInput>? leads = JsonBatch.TryReadLeads(body.Memory, options.Value.MaxBatchSize);
-        if (leads is null)
+        // Read and scored on all cores; a batch with anything to report is read again in order, for errors that name where.
+        var served = scoring.Models.Current;
+        var scored = JsonBatch.TryScore(body.Memory, options.Value.MaxBatchSize, scoring, served, chosen);
+        if (scored is null)
         {
             var parsed = LeadJson.ParseBatch(body.Span, options.Value.MaxBatchSize);
             if (Invalid(parsed) is { } invalid) return invalid;
-            leads = parsed.Leads;
+            scored = JsonBatch.Score(scoring, served, [.. parsed.Leads], chosen);
         }
-        var scored = JsonBatch.Score(scoring, scoring.Models.Current, leads, chosen);
         if (!scored.AllValid)
         {
             scored.Dispose();
-            return FieldProblems(scored.Assessed.Select((a, i) => (a, $"[{i}].")));
+            return FieldProblems(scored.Invalid.Select((a, i) => (A: a, Prefix: $"[{i}].")).Where(p => p.A is not null).Select(p => (p.A!, p.Prefix)));
         }
         try
         {
-            foreach (var entry in scored.Logged) await log.RecordAsync(entry!, ct);
+            foreach (var entry in scored.Logged)
+            {
+                scoring.Metrics.Scored(entry!.Band, entry.Source);
+                await log.RecordAsync(entry, ct);
+            }
         }
         catch
         {
