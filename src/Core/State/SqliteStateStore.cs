@@ -214,6 +214,8 @@ public sealed class SqliteStateStore : SqlStateStore
             // Model version, source and band repeat from row to row: each is encoded when it changes, not per row.
             Utf8Text version = default, source = default, band = default;
             Span<byte> time = stackalloc byte[40];
+            // A JSON batch's rows share one time: formatted when it changes, not per row.
+            var (lastAt, timeLength) = (DateTime.MinValue, 0);
             try
             {
                 foreach (var p in batch)
@@ -221,8 +223,12 @@ public sealed class SqliteStateStore : SqlStateStore
                     ct.ThrowIfCancellationRequested();
                     // Bound as UTF-8 bytes: binding a string made the driver allocate its UTF-8 copy, five per row.
                     Check(raw.sqlite3_bind_text(stmt, 1, Utf8Into(p.LeadId, ref id)), db);
-                    if (!p.At.TryFormat(time, out var timeLength, TimeFormat, CultureInfo.InvariantCulture))
-                        throw new InvalidOperationException($"time {p.At:O} does not fit its column format");
+                    if (p.At != lastAt || timeLength == 0)
+                    {
+                        if (!p.At.TryFormat(time, out timeLength, TimeFormat, CultureInfo.InvariantCulture))
+                            throw new InvalidOperationException($"time {p.At:O} does not fit its column format");
+                        lastAt = p.At;
+                    }
                     Check(raw.sqlite3_bind_text(stmt, 2, time[..timeLength]), db);
                     Check(p.ModelVersion is null ? raw.sqlite3_bind_null(stmt, 3) : BindText(stmt, 3, p.ModelVersion, ref version), db);
                     Check(BindText(stmt, 4, p.Source, ref source), db);

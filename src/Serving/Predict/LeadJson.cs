@@ -225,9 +225,11 @@ public static class LeadJson
     private static Dictionary<string, string?> ReadFeatures(ref Utf8JsonReader r, string prefix, Dictionary<string, List<string>> errors)
     {
         var features = new Dictionary<string, string?>(32, StringComparer.Ordinal);
+        var names = t_names ??= new FieldNameCache();
+        var position = 0;
         while (r.Read() && r.TokenType != JsonTokenType.EndObject)
         {
-            var name = r.GetString()!;
+            var name = names.Get(ref r, position++);
             r.Read();
             if (TryScalar(ref r, out var value, out var problem)) features[name] = value;
             else
@@ -237,6 +239,30 @@ public static class LeadJson
             }
         }
         return features;
+    }
+
+    [ThreadStatic] private static FieldNameCache? t_names;
+
+    /// <summary>
+    /// The field names of the last lead this thread read, by position: a CRM sends the same fields in the same order lead
+    /// after lead, so a name whose bytes match the one at its position last time is that string again, not a new one.
+    /// </summary>
+    private sealed class FieldNameCache
+    {
+        private const int Positions = 64, LongestName = 128;
+        private readonly byte[]?[] _utf8 = new byte[Positions][];
+        private readonly string?[] _names = new string[Positions];
+
+        public string Get(ref Utf8JsonReader r, int position)
+        {
+            // Escaped names (rare) are decoded as before, and may fail there as before (text that is not valid).
+            if (position >= Positions || r.ValueIsEscaped || r.HasValueSequence || r.ValueSpan.Length > LongestName) return r.GetString()!;
+            if (_utf8[position] is { } bytes && r.ValueSpan.SequenceEqual(bytes)) return _names[position]!;
+            var name = r.GetString()!;
+            _utf8[position] = r.ValueSpan.ToArray();
+            _names[position] = name;
+            return name;
+        }
     }
 
     /// <summary>A scalar's text; false for an object or array, or (with <paramref name="problem"/>) a string that is not valid text.</summary>
