@@ -49,6 +49,34 @@ public class ValueParsingProperties
                    && overall == general && (!overall || (value == expected && value.Kind == expected.Kind));
         });
 
+    /// <summary>Number-like text: digits, signs, points, exponents, spaces, other characters, of lengths around the fast path's nine digits.</summary>
+    private static Arbitrary<string> NumberTexts() =>
+        Gen.Elements("0", "1", "7", "9", "0", "5", "-", "+", ".", "e", " ", "\t", "x", ",", "\u0663")
+            .ListOf().Select(parts => string.Concat(parts)).ToArbitrary();
+
+    [Property(MaxTest = 5000)]
+    public Property WholeNumbersReadDigitByDigitAreWhatTheGeneralParserReads() =>
+        Prop.ForAll(NumberTexts(), text =>
+        {
+            var ok = double.TryParse(text.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var expected)
+                     && double.IsFinite(expected);
+            var got = ValueParsing.TryNumber(text, out var value);
+            return got == ok && (!ok || BitConverter.DoubleToInt64Bits(value) == BitConverter.DoubleToInt64Bits(expected));
+        });
+
+    [Theory]
+    [InlineData("7", 7.0)]
+    [InlineData(" 000000042 ", 42.0)]
+    [InlineData("999999999", 999999999.0)]
+    [InlineData("1234567890", 1234567890.0)] // ten digits: the general parser
+    [InlineData("-0", -0.0)]
+    [InlineData("4.4", 4.4)]
+    public void NumbersAreRead(string text, double expected)
+    {
+        Assert.True(ValueParsing.TryNumber(text, out var value));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(value));
+    }
+
     [Theory]
     [InlineData("2025-01-01T00:42:45Z", "2025-01-01T00:42:45.0000000Z")]
     [InlineData(" 2025-03-31 ", "2025-03-31T00:00:00.0000000Z")]

@@ -14,8 +14,21 @@ public static class ValueParsing
 
     public static bool TryNumber(string raw, out double value)
     {
-        var ok = double.TryParse(raw.Trim(), NumberStyles.Float,
-            CultureInfo.InvariantCulture, out value);
+        var t = raw.AsSpan().Trim();
+        // A plain whole number of up to nine digits (most CRM counts: visits, opens, days) is read digit by digit, to the
+        // same value; anything else (a sign, a point, an exponent, more digits) goes to the general parser.
+        if (t.Length is > 0 and <= 9)
+        {
+            var n = 0;
+            var i = 0;
+            for (; i < t.Length && char.IsAsciiDigit(t[i]); i++) n = n * 10 + (t[i] - '0');
+            if (i == t.Length)
+            {
+                value = n;
+                return true;
+            }
+        }
+        var ok = double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
         return ok && double.IsFinite(value);
     }
 

@@ -45,7 +45,7 @@ public sealed record PreparedLead(
     /// </summary>
     public static PreparedLead From(ModelBundle bundle, IReadOnlyDictionary<string, string?> fields)
     {
-        var schema = bundle.Schema;
+        var missingTokens = bundle.Missing;
         var names = bundle.Fields;
         var values = new string?[names.Count];
         // The JSON routes hand over a Dictionary: look it up directly, not through the interface.
@@ -62,7 +62,7 @@ public sealed record PreparedLead(
                 foreach (var (k, v) in fields)
                     if (string.Equals(k, names[i], StringComparison.OrdinalIgnoreCase)) { raw = v; break; }
             }
-            values[i] = schema.IsMissing(raw) ? null : raw!.Trim();
+            values[i] = missingTokens.IsMissing(raw) ? null : raw!.Trim();
             if (values[i] is null) (missing ??= []).Add(names[i]);
         }
         // Every model field is a schema column, so "unknown" is simply "not a schema column" (ignoring case); when every
@@ -71,8 +71,15 @@ public sealed record PreparedLead(
         if (exact < fields.Count)
         {
             var (exactly, known) = (bundle.KnownColumnsExact, bundle.KnownColumns);
-            foreach (var k in fields.Keys)
-                if (!exactly.Contains(k) && !known.Contains(k)) (unknown ??= []).Add(k);
+            if (dictionary is not null)
+            {
+                // The dictionary's own key enumerator: no boxed enumerator and no interface call per key.
+                foreach (var k in dictionary.Keys)
+                    if (!exactly.Contains(k) && !known.Contains(k)) (unknown ??= []).Add(k);
+            }
+            else
+                foreach (var k in fields.Keys)
+                    if (!exactly.Contains(k) && !known.Contains(k)) (unknown ??= []).Add(k);
         }
         var x = new float[bundle.Plan.Width];
         var problems = new List<FieldProblem>();
