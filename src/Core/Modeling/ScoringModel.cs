@@ -292,24 +292,43 @@ public sealed class LinearModel : ScoringModel
 
     public override double Baseline => Bias;
 
-    public override double Raw(ReadOnlySpan<float> x)
-    {
-        var s = Bias;
-        for (var i = 0; i < Weights.Length; i++) s += Weights[i] * ((x[i] - Means[i]) / Scales[i]);
-        return s;
-    }
+    public override double Raw(ReadOnlySpan<float> x) => RawAndContributions(x, default, 0, contributions: false);
 
-    public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale = 1)
+    public override double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale = 1) =>
+        RawAndContributions(x, slots, scale, contributions: true);
+
+    /// <summary>
+    /// Each slot's term <c>w·(x − mean)/scale</c> (in single precision, as ML.NET computes it) added up in double
+    /// precision in four running sums, in a fixed order, so scoring with and without contributions gives the same bits.
+    /// </summary>
+    private double RawAndContributions(ReadOnlySpan<float> x, Span<double> slots, double scale, bool contributions)
     {
-        var s = Bias;
-        for (var i = 0; i < Weights.Length; i++)
+        ReadOnlySpan<float> w = Weights, m = Means, sc = Scales;
+        var n = w.Length;
+        if (x.Length < n || m.Length < n || sc.Length < n) throw new ArgumentException($"the model reads {n} features; the vector has {x.Length}", nameof(x));
+        if (contributions && slots.Length < n) throw new ArgumentException($"the model has {n} slots; there are {slots.Length}", nameof(slots));
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        var i = 0;
+        for (; i + 4 <= n; i += 4)
         {
-            // The same float expression as Raw, so both give the same bits.
-            var term = Weights[i] * ((x[i] - Means[i]) / Scales[i]);
-            s += term;
-            slots[i] += scale * term;
+            float t0 = w[i] * ((x[i] - m[i]) / sc[i]), t1 = w[i + 1] * ((x[i + 1] - m[i + 1]) / sc[i + 1]),
+                  t2 = w[i + 2] * ((x[i + 2] - m[i + 2]) / sc[i + 2]), t3 = w[i + 3] * ((x[i + 3] - m[i + 3]) / sc[i + 3]);
+            (s0, s1, s2, s3) = (s0 + t0, s1 + t1, s2 + t2, s3 + t3);
+            if (contributions)
+            {
+                slots[i] += scale * t0;
+                slots[i + 1] += scale * t1;
+                slots[i + 2] += scale * t2;
+                slots[i + 3] += scale * t3;
+            }
         }
-        return s;
+        for (; i < n; i++)
+        {
+            var t = w[i] * ((x[i] - m[i]) / sc[i]);
+            s0 += t;
+            if (contributions) slots[i] += scale * t;
+        }
+        return Bias + ((s0 + s1) + (s2 + s3));
     }
 }
 

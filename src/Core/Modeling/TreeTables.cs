@@ -16,11 +16,14 @@ internal sealed class TreeTables
     /// <summary>Most cells one table may have; a pair whose thresholds would need more is walked instead.</summary>
     public const int MaxCells = 1024;
 
-    /// <summary>Each binned feature's index in the vector.</summary>
-    private readonly int[] _features;
-    /// <summary>Feature i's thresholds, ascending and distinct: <c>_thresholds[_start[i].._start[i + 1]]</c>.</summary>
-    private readonly int[] _start;
+    /// <summary>How many features are binned.</summary>
+    private readonly int _binned;
+    /// <summary>
+    /// Every binned feature's thresholds, feature after feature (each ascending and distinct), with the vector index
+    /// they are compared with and the bin they count into: a lead's bins are counted in one flat pass.
+    /// </summary>
     private readonly float[] _thresholds;
+    private readonly int[] _thresholdFeature, _thresholdBin;
     private readonly Table[] _tables;
     /// <summary>Per table and side, a row of <see cref="Table"/> offsets indexed by the feature's bin (see <see cref="Table"/>).</summary>
     private readonly int[] _map;
@@ -40,10 +43,16 @@ internal sealed class TreeTables
     public int TreeCount { get; }
     public int TableCount => _tables.Length;
 
-    private TreeTables(int[] features, int[] start, float[] thresholds, Table[] tables, int[] map, Cell[] cells, int treeCount) =>
-        (_features, _start, _thresholds, _tables, _map, _cells, TreeCount) = (features, start, thresholds, tables, map, cells, treeCount);
+    private TreeTables(int[] features, float[][] thresholds, Table[] tables, int[] map, Cell[] cells, int treeCount)
+    {
+        _binned = features.Length;
+        _thresholds = [.. thresholds.SelectMany(t => t)];
+        _thresholdFeature = [.. thresholds.SelectMany((t, i) => t.Select(_ => features[i]))];
+        _thresholdBin = [.. thresholds.SelectMany((t, i) => t.Select(_ => i))];
+        (_tables, _map, _cells, TreeCount) = (tables, map, cells, treeCount);
+    }
 
-    public static readonly TreeTables Empty = new([], [0], [], [], [], [], 0);
+    public static readonly TreeTables Empty = new([], [], [], [], [], 0);
 
     /// <summary>
     /// Folds the trees that fit into tables. <paramref name="walked"/> gets the indices of the others, in order.
@@ -81,8 +90,6 @@ internal sealed class TreeTables
         var binOf = binned.Select((f, i) => (f, i)).ToDictionary(p => p.f, p => p.i);
         var all = binned.Select(f => local.Where(l => l.Key.A == f).SelectMany(l => l.Value.A)
             .Concat(local.Where(l => l.Key.B == f && l.Key.B != l.Key.A).SelectMany(l => l.Value.B)).Distinct().Order().ToArray()).ToArray();
-        var start = new int[binned.Length + 1];
-        for (var i = 0; i < binned.Length; i++) start[i + 1] = start[i] + all[i].Length;
 
         var tables = new List<Table>();
         var map = new List<int>();
@@ -104,7 +111,7 @@ internal sealed class TreeTables
                     cells.Add(CellOf(trees, groups[key], means, key.A, Inside(a, i), key.B, Inside(b, j)));
             treeCount += groups[key].Count;
         }
-        return new TreeTables(binned, start, [.. all.SelectMany(t => t)], [.. tables], [.. map], [.. cells], treeCount);
+        return new TreeTables(binned, all, [.. tables], [.. map], [.. cells], treeCount);
     }
 
     /// <summary>How many of <paramref name="mine"/> lie at or below the <paramref name="bin"/>-th of <paramref name="all"/> (a lead in that bin is above them).</summary>
@@ -142,25 +149,31 @@ internal sealed class TreeTables
     {
         if (_tables.Length == 0) return s;
         // Every index was checked when the tables were built, and x against the largest feature by the caller.
-        Span<int> bins = _features.Length <= 512 ? stackalloc int[_features.Length] : new int[_features.Length];
+        Span<int> bins = _binned <= 512 ? stackalloc int[_binned] : new int[_binned];
+        bins.Clear();
         ref var xs = ref MemoryMarshal.GetReference(x);
+        ref var bin = ref MemoryMarshal.GetReference(bins);
+        ref var feature = ref MemoryMarshal.GetArrayDataReference(_thresholdFeature);
+        ref var binOf = ref MemoryMarshal.GetArrayDataReference(_thresholdBin);
         ref var thresholds = ref MemoryMarshal.GetArrayDataReference(_thresholds);
-        for (var i = 0; i < _features.Length; i++)
-        {
-            var v = Unsafe.Add(ref xs, _features[i]);
-            var bin = 0;
-            for (var t = _start[i]; t < _start[i + 1]; t++) bin += TreeEnsembleModel.GoesRight(v, Unsafe.Add(ref thresholds, t));
-            bins[i] = bin;
-        }
+        // One flat pass, without a branch per feature: a feature's bin is how many of its thresholds it lies above.
+        for (var t = 0; t < _thresholds.Length; t++)
+            Unsafe.Add(ref bin, Unsafe.Add(ref binOf, t)) += TreeEnsembleModel.GoesRight(Unsafe.Add(ref xs, Unsafe.Add(ref feature, t)), Unsafe.Add(ref thresholds, t));
         ref var map = ref MemoryMarshal.GetArrayDataReference(_map);
         ref var cells = ref MemoryMarshal.GetArrayDataReference(_cells);
-        foreach (ref readonly var table in _tables.AsSpan())
+        // Two running sums, so that each add need not wait for the one before (they are added in a fixed order).
+        double even = 0, odd = 0;
+        var tables = _tables.AsSpan();
+        for (var k = 0; k < tables.Length; k++)
         {
-            ref readonly var cell = ref Unsafe.Add(ref cells, table.Cells + Unsafe.Add(ref map, table.MapA + bins[table.BinA]) + Unsafe.Add(ref map, table.MapB + bins[table.BinB]));
-            s += cell.Value;
+            ref readonly var table = ref tables[k];
+            ref readonly var cell = ref Unsafe.Add(ref cells, table.Cells + Unsafe.Add(ref map, table.MapA + Unsafe.Add(ref bin, table.BinA))
+                                                                     + Unsafe.Add(ref map, table.MapB + Unsafe.Add(ref bin, table.BinB)));
+            if ((k & 1) == 0) even += cell.Value;
+            else odd += cell.Value;
             sink.Add(table.SlotA, cell.A);
             sink.Add(table.SlotB, cell.B);
         }
-        return s;
+        return s + (even + odd);
     }
 }

@@ -39,7 +39,11 @@ public sealed class LeadScorer(RuleSet rules, ScoringPolicy policy)
         PreparedLead? lead = null;
         if (bundle is not null)
         {
-            lead = PreparedLead.From(bundle, fields);
+            // Encoded into the thread's buffer: the lead is scored and let go of before this returns (a new array per
+            // lead was a quarter of what scoring allocated).
+            var width = bundle.Plan.Width;
+            var scratch = t_features is { } f && f.Length == width ? f : t_features = new float[width];
+            lead = PreparedLead.From(bundle, fields, scratch);
             if (!lead.IsValid) return new LeadAssessment(null, lead.Problems);
         }
         var warnings = new List<string>(lead is null ? 1 : lead.MissingFields.Count + lead.UnknownFields.Count + 1);
@@ -64,6 +68,8 @@ public sealed class LeadScorer(RuleSet rules, ScoringPolicy policy)
         var score = (int)Math.Round(ruled.Score, MidpointRounding.AwayFromZero);
         return new LeadAssessment(new ScoredLead(null, score, ruled.Band, RulesSource, null, ruled.Reasons, warnings), []);
     }
+
+    [ThreadStatic] private static float[]? t_features;
 
     private static bool AllFinite(IReadOnlyList<Reason> reasons)
     {

@@ -41,10 +41,13 @@ public sealed record PreparedLead(
 
     /// <summary>
     /// Checks raw values by field name (null, "" or a schema missing token = missing) against the bundle's schema.
-    /// Field names match exactly first, then ignoring case.
+    /// Field names match exactly first, then ignoring case. The features are encoded into <paramref name="features"/>
+    /// when given (exactly the plan's width: a caller's scratch buffer, reused once this lead is scored), else a new array.
     /// </summary>
-    public static PreparedLead From(ModelBundle bundle, IReadOnlyDictionary<string, string?> fields)
+    public static PreparedLead From(ModelBundle bundle, IReadOnlyDictionary<string, string?> fields, float[]? features = null)
     {
+        if (features is not null && features.Length != bundle.Plan.Width)
+            throw new ArgumentException($"the buffer has {features.Length} slots, the plan {bundle.Plan.Width}", nameof(features));
         var missingTokens = bundle.Missing;
         var names = bundle.Fields;
         var values = new string?[names.Count];
@@ -81,7 +84,8 @@ public sealed record PreparedLead(
                 foreach (var k in fields.Keys)
                     if (!exactly.Contains(k) && !known.Contains(k)) (unknown ??= []).Add(k);
         }
-        var x = new float[bundle.Plan.Width];
+        var x = features ?? new float[bundle.Plan.Width];
+        if (features is not null) x.AsSpan().Clear();
         var problems = new List<FieldProblem>();
         bundle.Plan.Encode(values, x, problems);
         return new PreparedLead(values, x, problems, missing ?? (IReadOnlyList<string>)[], unknown ?? (IReadOnlyList<string>)[]);

@@ -55,6 +55,10 @@ public class ScoringModelTests
             for (var n = 0; n < 100; n++)
             {
                 var x = RandomRow(rng);
+                // Four running sums: the plain sum of the same terms, to rounding.
+                var plain = linear.Bias;
+                for (var i = 0; i < Width; i++) plain += linear.Weights[i] * ((x[i] - linear.Means[i]) / linear.Scales[i]);
+                Assert.Equal(plain, linear.Raw(x), 1e-12);
                 var slots = new double[Width];
                 Assert.Equal(model.Raw(x), model.RawAndContributions(x, slots));
                 Assert.Equal(model.Raw(x) - model.Baseline, slots.Sum(), 9);
