@@ -39,6 +39,22 @@ public class BandCutoffsTests
         Assert.Equal("Disqualified", cutoffs.Assign(p, disqualified: true));
     }
 
+    /// <summary>
+    /// A recommended cutoff is a held-out lead's score: that lead scored again, with its terms added in another order,
+    /// may come out a bit or two lower and must keep its band; a thousandth of a millionth below is below.
+    /// </summary>
+    [Fact]
+    public void AScoreWithinRoundingOfACutoffReachesIt()
+    {
+        var sql = 0.31639501234567;
+        var cutoffs = new BandCutoffs(0.1, sql);
+        Assert.Equal("SQL", cutoffs.Assign(Math.BitDecrement(sql), disqualified: false));
+        Assert.Equal("SQL", cutoffs.Assign(sql - 1e-15, disqualified: false));
+        Assert.Equal("MQL", cutoffs.Assign(sql - 1e-9, disqualified: false));
+        Assert.Equal("MQL", cutoffs.Assign(Math.BitDecrement(0.1), disqualified: false));
+        Assert.Equal("Nurture", cutoffs.Assign(0.1 - 1e-9, disqualified: false));
+    }
+
     [Fact]
     public void NamesAreConfigurable()
     {

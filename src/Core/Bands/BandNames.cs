@@ -19,9 +19,16 @@ public sealed record BandNames(string Sql = "SQL", string Mql = "MQL", string Nu
             : $"band names must differ: {string.Join(" and ", repeated.Select(n => $"'{n.Key}'"))} are both '{repeated.Key}'";
     }
 
-    /// <summary>The band for a value against two ascending thresholds; reaching a threshold exactly earns the higher band.</summary>
+    /// <summary>
+    /// How close below a threshold a value may be and still reach it. A recommended cutoff is a held-out lead's own score,
+    /// so that lead, and every lead scored the same, sits exactly on it; without this, the last bit of a sum (whose order
+    /// a faster scorer may change) would decide their band.
+    /// </summary>
+    public const double Tolerance = 1e-12;
+
+    /// <summary>The band for a value against two ascending thresholds; reaching a threshold (to <see cref="Tolerance"/>) earns the higher band.</summary>
     internal string Assign(double value, double mql, double sql, bool disqualified) =>
-        disqualified ? Disqualified : value >= sql ? Sql : value >= mql ? Mql : Nurture;
+        disqualified ? Disqualified : value >= sql - Tolerance ? Sql : value >= mql - Tolerance ? Mql : Nurture;
 }
 
 /// <summary>Band cutoffs or names that cannot work; the message says which value and why.</summary>
