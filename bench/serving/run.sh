@@ -2,11 +2,11 @@
 # Serving benchmark: /predict vs /bench/echo throughput (wrk), latency at half the max rate, JSON and CSV batch rows/s.
 # Usage: bash bench/serving/run.sh   (needs wrk: apt-get install -y wrk). Env: MODELS (a registry with a champion;
 # trained with the logistic trainer when absent), PORT (5081), DURATION (10s per phase), CONNECTIONS (64), CSV_ROWS (1000000),
-# ROUNDS (3 alternating predict/echo pairs; the median pair's ratio is the result).
+# ROUNDS (5 alternating predict/echo pairs; the median pair's ratio is the result).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-PORT=${PORT:-5081}; DURATION=${DURATION:-10s}; CONNECTIONS=${CONNECTIONS:-64}; CSV_ROWS=${CSV_ROWS:-1000000}; ROUNDS=${ROUNDS:-3}
+PORT=${PORT:-5081}; DURATION=${DURATION:-10s}; CONNECTIONS=${CONNECTIONS:-64}; CSV_ROWS=${CSV_ROWS:-1000000}; ROUNDS=${ROUNDS:-5}
 MODELS=${MODELS:-/tmp/srv-models}
 KEY=bench-key
 work=$(mktemp -d)
