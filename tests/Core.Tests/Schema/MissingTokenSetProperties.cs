@@ -9,7 +9,7 @@ namespace LeadPropensity.Core.Tests.Schema;
 public class MissingTokenSetProperties
 {
     private static readonly Gen<string> Text =
-        Gen.Elements("", " ", "n", "N", "a", "A", "/", "l", "u", "-", "?", "é", "x").ListOf().Select(p => string.Concat(p));
+        TextGen.Of("", " ", "n", "N", "a", "A", "/", "l", "u", "-", "?", "é", "x");
 
     [Property(MaxTest = 3000)]
     public Property AgreesWithTheSchema() =>
