@@ -39,7 +39,7 @@ internal sealed class TreeTables
     /// <summary>One cell: the trees' summed weighted leaf value and the path contributions to A and to B.</summary>
     private readonly record struct Cell(double Value, double A, double B);
 
-    /// <summary>Trees in tables, in the order their values are added.</summary>
+    /// <summary>How many trees were folded into tables.</summary>
     public int TreeCount { get; }
     public int TableCount => _tables.Length;
 
