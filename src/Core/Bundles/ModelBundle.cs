@@ -39,10 +39,6 @@ public sealed class ModelBundle
     /// <summary>The same names, spelled exactly: the quick first look (hashing ignoring case costs several times more).</summary>
     internal HashSet<string> KnownColumnsExact => _knownExact ??= new HashSet<string>(Schema.Columns.Select(c => c.Name), StringComparer.Ordinal);
 
-    /// <summary>The schema's missing tokens, matched as <see cref="LeadSchema.IsMissing"/> does, made once per bundle.</summary>
-    internal MissingTokenSet Missing => _missing ??= new MissingTokenSet(Schema.MissingTokens);
-    private MissingTokenSet? _missing;
-
     /// <summary>Loads and verifies a bundle; any damage (missing file, wrong hash, bad JSON, failed check) is an <see cref="InvalidDataException"/>.</summary>
     public static ModelBundle Load(string dir)
     {

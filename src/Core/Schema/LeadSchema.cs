@@ -9,10 +9,20 @@ public sealed record LeadSchema
     public required LabelSpec Label { get; init; }
     public string? Id { get; init; }
     public string? Timestamp { get; init; }
-    public IReadOnlyList<string> MissingTokens { get; init; } = DefaultMissingTokens;
+    public IReadOnlyList<string> MissingTokens
+    {
+        get => _missingTokens;
+        init => (_missingTokens, _missing) = (value, new MissingTokenSet(value));
+    }
     public required IReadOnlyList<ColumnSpec> Columns { get; init; }
 
     public static readonly IReadOnlyList<string> DefaultMissingTokens = ["", "NA", "N/A", "null", "Select", "unknown"];
+    private static readonly MissingTokenSet DefaultMissing = new(DefaultMissingTokens);
+
+    // The tokens and their matcher, set together (so "with" keeps them together); the matcher is equal for equal tokens,
+    // so two schemas compare as they did when the tokens alone were kept.
+    private readonly IReadOnlyList<string> _missingTokens = DefaultMissingTokens;
+    private readonly MissingTokenSet _missing = DefaultMissing;
 
     /// <summary>Columns that become model features: typed, available at scoring, not the label or id.</summary>
     [JsonIgnore]
@@ -23,15 +33,8 @@ public sealed record LeadSchema
 
     public ColumnSpec? Find(string name) => Columns.FirstOrDefault(c => c.Name == name);
 
-    public bool IsMissing(string? raw)
-    {
-        if (raw is null) return true;
-        var t = raw.AsSpan().Trim();
-        var tokens = MissingTokens;
-        for (var i = 0; i < tokens.Count; i++)
-            if (t.Equals(tokens[i], StringComparison.OrdinalIgnoreCase)) return true;
-        return false;
-    }
+    /// <summary>True for null and for a value that is one of <see cref="MissingTokens"/> once trimmed, ignoring case.</summary>
+    public bool IsMissing(string? raw) => _missing.IsMissing(raw);
 
     /// <summary>Maps a raw label value to true/false, or null when it is neither a positive nor a known negative.</summary>
     public bool? MapLabel(string? raw)

@@ -1,11 +1,11 @@
 namespace LeadPropensity.Core.Schema;
 
 /// <summary>
-/// A schema's missing tokens, matched as <see cref="LeadSchema.IsMissing"/> matches them (trimmed, ignoring case) but
-/// without comparing a value against tokens of other lengths: scoring checks every field of every lead, and most values
-/// ("7", "direct", "yes") have a length no token has.
+/// A schema's missing tokens, as <see cref="LeadSchema.IsMissing"/> matches them: trimmed, ignoring case, and without
+/// comparing a value against tokens of other lengths (every field of every lead is checked, in training and in scoring,
+/// and most values, such as "7", "direct" or "yes", have a length no token has). Equal when the tokens are.
 /// </summary>
-public sealed class MissingTokenSet
+public sealed class MissingTokenSet : IEquatable<MissingTokenSet>
 {
     private readonly string[] _tokens;
     /// <summary>Bit n is set when some token is n characters long (n &lt; 64).</summary>
@@ -14,6 +14,7 @@ public sealed class MissingTokenSet
 
     public MissingTokenSet(IEnumerable<string> tokens)
     {
+        ArgumentNullException.ThrowIfNull(tokens);
         _tokens = [.. tokens];
         foreach (var t in _tokens)
             if (t.Length < 64) _lengths |= 1UL << t.Length;
@@ -29,5 +30,15 @@ public sealed class MissingTokenSet
         foreach (var token in _tokens)
             if (t.Equals(token, StringComparison.OrdinalIgnoreCase)) return true;
         return false;
+    }
+
+    public bool Equals(MissingTokenSet? other) => other is not null && _tokens.AsSpan().SequenceEqual(other._tokens);
+    public override bool Equals(object? obj) => Equals(obj as MissingTokenSet);
+
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        foreach (var t in _tokens) h.Add(t, StringComparer.Ordinal);
+        return h.ToHashCode();
     }
 }

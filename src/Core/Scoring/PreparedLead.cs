@@ -48,7 +48,7 @@ public sealed record PreparedLead(
     {
         if (features is not null && features.Length != bundle.Plan.Width)
             throw new ArgumentException($"the buffer has {features.Length} slots, the plan {bundle.Plan.Width}", nameof(features));
-        var missingTokens = bundle.Missing;
+        var schema = bundle.Schema;
         var names = bundle.Fields;
         var values = new string?[names.Count];
         // The JSON routes hand over a Dictionary: look it up directly, not through the interface.
@@ -65,7 +65,7 @@ public sealed record PreparedLead(
                 foreach (var (k, v) in fields)
                     if (string.Equals(k, names[i], StringComparison.OrdinalIgnoreCase)) { raw = v; break; }
             }
-            values[i] = missingTokens.IsMissing(raw) ? null : raw!.Trim();
+            values[i] = schema.IsMissing(raw) ? null : raw!.Trim();
             if (values[i] is null) (missing ??= []).Add(names[i]);
         }
         // Every model field is a schema column, so "unknown" is simply "not a schema column" (ignoring case); when every
