@@ -187,15 +187,29 @@ public sealed class SqliteStateStore : SqlStateStore
         await own.CommitAsync(ct);
     }
 
-    private const string InsertPrediction =
-        "INSERT INTO predictions (lead_id, at, model_version, source, probability, score, band, features_json, features_keys) " +
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    private const string InsertPredictions =
+        "INSERT INTO predictions (lead_id, at, model_version, source, probability, score, band, features_json, features_keys) VALUES ";
+
+    private const int Columns = 9;
+
+    /// <summary>
+    /// Rows per INSERT statement. Each statement execution has a fixed cost (opening the table's and the time index's
+    /// cursors, reading and writing the AUTOINCREMENT counter, halting); shared by this many rows it cost less per row
+    /// (bench/RESULTS.md, "Prediction log store"). 32 × 9 parameters stays far below SQLite's variable limit.
+    /// </summary>
+    internal const int RowsPerStatement = 32;
+
+    private static readonly string InsertMany = InsertSql(RowsPerStatement);
+
+    private static string InsertSql(int rows) => InsertPredictions + string.Join(", ", Enumerable.Range(0, rows).Select(r =>
+        "(" + string.Join(", ", Enumerable.Range(1, Columns).Select(c => $"?{r * Columns + c}")) + ")"));
 
     protected override bool InsertChecksFeaturesJson => true;
 
-    // One single-row INSERT prepared once per batch, bound by position and stepped for each row through SQLite's own API,
-    // inside the caller's transaction (same connection). Microsoft.Data.Sqlite finds each parameter by name and builds a
-    // data reader for every execution; for the prediction log that driver work cost more than SQLite spent storing rows.
+    // INSERTs of RowsPerStatement rows (and one for the rest), prepared once per batch, bound by position and stepped
+    // through SQLite's own API, inside the caller's transaction (same connection). Microsoft.Data.Sqlite finds each
+    // parameter by name and builds a data reader for every execution; for the prediction log that driver work cost more
+    // than SQLite spent storing rows.
     protected override async Task InsertPredictionsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<PredictionRecord> batch, CancellationToken ct)
     {
         var lists = await FieldNameListsAsync(c, tx, batch, ct);
@@ -206,59 +220,88 @@ public sealed class SqliteStateStore : SqlStateStore
     private void Insert(SqliteConnection c, IReadOnlyList<PredictionRecord> batch, Dictionary<FieldNames, bool>? lists, CancellationToken ct)
     {
         var db = c.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
-        Check(raw.sqlite3_prepare_v2(db, InsertPrediction, out var stmt), db);
+        var rows = new RowBinder(db);
+        try
+        {
+            var full = batch.Count / RowsPerStatement * RowsPerStatement;
+            if (full > 0) BindAndStep(db, InsertMany, RowsPerStatement, batch, 0, full, lists, ref rows, ct);
+            if (full < batch.Count) BindAndStep(db, InsertSql(batch.Count - full), batch.Count - full, batch, full, batch.Count, lists, ref rows, ct);
+        }
+        finally
+        {
+            rows.Dispose();
+        }
+    }
+
+    /// <summary>Stores batch[from..to) with a statement of <paramref name="perStatement"/> rows, stepped once per that many.</summary>
+    private static void BindAndStep(sqlite3 db, string sql, int perStatement, IReadOnlyList<PredictionRecord> batch, int from, int to,
+        Dictionary<FieldNames, bool>? lists, ref RowBinder rows, CancellationToken ct)
+    {
+        Check(raw.sqlite3_prepare_v2(db, sql, out var stmt), db);
         using (stmt)
         {
-            var utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
-            var id = System.Buffers.ArrayPool<byte>.Shared.Rent(256);
-            // Model version, source and band repeat from row to row: each is encoded when it changes, not per row.
-            Utf8Text version = default, source = default, band = default;
-            Span<byte> time = stackalloc byte[40];
-            // A JSON batch's rows share one time: formatted when it changes, not per row.
-            var (lastAt, timeLength) = (DateTime.MinValue, 0);
-            try
+            for (var start = from; start < to; start += perStatement)
             {
-                foreach (var p in batch)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    // Bound as UTF-8 bytes: binding a string made the driver allocate its UTF-8 copy, five per row.
-                    Check(raw.sqlite3_bind_text(stmt, 1, Utf8Into(p.LeadId, ref id)), db);
-                    if (p.At != lastAt || timeLength == 0)
-                    {
-                        if (!p.At.TryFormat(time, out timeLength, TimeFormat, CultureInfo.InvariantCulture))
-                            throw new InvalidOperationException($"time {p.At:O} does not fit its column format");
-                        lastAt = p.At;
-                    }
-                    Check(raw.sqlite3_bind_text(stmt, 2, time[..timeLength]), db);
-                    Check(p.ModelVersion is null ? raw.sqlite3_bind_null(stmt, 3) : BindText(stmt, 3, p.ModelVersion, ref version), db);
-                    Check(BindText(stmt, 4, p.Source, ref source), db);
-                    Check(raw.sqlite3_bind_double(stmt, 5, p.Probability), db);
-                    Check(raw.sqlite3_bind_int(stmt, 6, p.Score), db);
-                    Check(BindText(stmt, 7, p.Band, ref band), db);
-                    if (StoredAsValues(p, lists, out var logged))
-                    {
-                        // The log's own: its values, and the list of names they go with (LoggedFeatures.Write made them).
-                        Check(raw.sqlite3_bind_text(stmt, 8, logged.Values.Span), db);
-                        Check(raw.sqlite3_bind_int64(stmt, 9, logged.Names.Id), db);
-                    }
-                    else
-                    {
-                        if (!p.TryGetFeaturesUtf8(out var features)) features = Utf8Into(p.FeaturesJson, ref utf8);
-                        // Checked here, on the bytes stored, instead of encoding the text a second time beforehand.
-                        if (!p.FeaturesWritten && !IsJsonObject(features)) throw NotAnObject(p);
-                        Check(raw.sqlite3_bind_text(stmt, 8, features), db);
-                        Check(raw.sqlite3_bind_null(stmt, 9), db);
-                    }
-                    var rc = raw.sqlite3_step(stmt);
-                    if (rc != raw.SQLITE_DONE) Check(rc, db);
-                    Check(raw.sqlite3_reset(stmt), db);
-                }
+                ct.ThrowIfCancellationRequested();
+                for (var r = 0; r < perStatement; r++) rows.Bind(stmt, r * Columns, batch[start + r], lists);
+                var rc = raw.sqlite3_step(stmt);
+                if (rc != raw.SQLITE_DONE) Check(rc, db);
+                Check(raw.sqlite3_reset(stmt), db);
             }
-            finally
+        }
+    }
+
+    /// <summary>
+    /// Binds one prediction's nine values at a parameter offset. SQLite copies what is bound, so the pooled buffers are
+    /// reused from row to row. Model version, source, band and time repeat from row to row: each is encoded when it
+    /// changes, not per row.
+    /// </summary>
+    private struct RowBinder(sqlite3 db) : IDisposable
+    {
+        private byte[] _utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
+        private byte[] _id = System.Buffers.ArrayPool<byte>.Shared.Rent(256);
+        private Utf8Text _version, _source, _band;
+        // A JSON batch's rows share one time: formatted when it changes, not per row.
+        private readonly byte[] _time = new byte[40];
+        private DateTime _lastAt = DateTime.MinValue;
+        private int _timeLength;
+
+        public void Bind(sqlite3_stmt stmt, int offset, PredictionRecord p, Dictionary<FieldNames, bool>? lists)
+        {
+            // Bound as UTF-8 bytes: binding a string made the driver allocate its UTF-8 copy, five per row.
+            Check(raw.sqlite3_bind_text(stmt, offset + 1, Utf8Into(p.LeadId, ref _id)), db);
+            if (p.At != _lastAt || _timeLength == 0)
             {
-                System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
-                System.Buffers.ArrayPool<byte>.Shared.Return(id);
+                if (!p.At.TryFormat(_time, out _timeLength, TimeFormat, CultureInfo.InvariantCulture))
+                    throw new InvalidOperationException($"time {p.At:O} does not fit its column format");
+                _lastAt = p.At;
             }
+            Check(raw.sqlite3_bind_text(stmt, offset + 2, _time.AsSpan(0, _timeLength)), db);
+            Check(p.ModelVersion is null ? raw.sqlite3_bind_null(stmt, offset + 3) : BindText(stmt, offset + 3, p.ModelVersion, ref _version), db);
+            Check(BindText(stmt, offset + 4, p.Source, ref _source), db);
+            Check(raw.sqlite3_bind_double(stmt, offset + 5, p.Probability), db);
+            Check(raw.sqlite3_bind_int(stmt, offset + 6, p.Score), db);
+            Check(BindText(stmt, offset + 7, p.Band, ref _band), db);
+            if (StoredAsValues(p, lists, out var logged))
+            {
+                // The log's own: its values, and the list of names they go with (LoggedFeatures.Write made them).
+                Check(raw.sqlite3_bind_text(stmt, offset + 8, logged.Values.Span), db);
+                Check(raw.sqlite3_bind_int64(stmt, offset + 9, logged.Names.Id), db);
+            }
+            else
+            {
+                if (!p.TryGetFeaturesUtf8(out var features)) features = Utf8Into(p.FeaturesJson, ref _utf8);
+                // Checked here, on the bytes stored, instead of encoding the text a second time beforehand.
+                if (!p.FeaturesWritten && !IsJsonObject(features)) throw NotAnObject(p);
+                Check(raw.sqlite3_bind_text(stmt, offset + 8, features), db);
+                Check(raw.sqlite3_bind_null(stmt, offset + 9), db);
+            }
+        }
+
+        public void Dispose()
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(_utf8);
+            System.Buffers.ArrayPool<byte>.Shared.Return(_id);
         }
     }
 

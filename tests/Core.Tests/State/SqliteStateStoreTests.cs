@@ -66,6 +66,44 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         Assert.Equal("ok", Assert.Single(await Store.GetPredictionsAsync()).LeadId);
     }
 
+    // The insert stores SqliteStateStore.RowsPerStatement rows per statement and the rest with one more: batches on either
+    // side of those sizes keep every column of every row, in the order given (one time for all, so ids decide the order).
+    [Theory]
+    [InlineData(1)]
+    [InlineData(SqliteStateStore.RowsPerStatement - 1)]
+    [InlineData(SqliteStateStore.RowsPerStatement)]
+    [InlineData(SqliteStateStore.RowsPerStatement + 1)]
+    [InlineData(3 * SqliteStateStore.RowsPerStatement + 5)]
+    public async Task BatchesOfAnySizeKeepEveryRowWholeAndInOrder(int size)
+    {
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(70);
+        var rows = Enumerable.Range(0, size).Select(i =>
+        {
+            var features = new KeyValuePair<string, string?>[] { new("row", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("kind", i % 2 == 0 ? "even" : null) };
+            // Every column differs from its neighbours' and the features come in each form a caller can hand over.
+            var p = new PredictionRecord($"L-{size}-{i}", at, i % 3 == 0 ? null : $"v{i % 4}", i % 5 == 0 ? "rules" : "model",
+                (i + 1) / (size + 2.0), i % 101, i % 2 == 0 ? "MQL" : "SQL", LoggedFeatures.Write(features));
+            return (i % 3) switch
+            {
+                0 => p,
+                1 => p with { FeaturesJson = $$"""{"row":"{{i}}","text":"yes"}""" },
+                _ => new PredictionRecord(p.LeadId, p.At, p.ModelVersion, p.Source, p.Probability, p.Score, p.Band,
+                    System.Text.Encoding.UTF8.GetBytes($$"""{"row":"{{i}}","utf8":"ü"}""")),
+            };
+        }).ToList();
+        await Store.AppendPredictionsAsync(rows);
+
+        var back = await Store.GetPredictionsAsync();
+        Assert.Equal(rows.Select(r => (r.LeadId, r.At, r.ModelVersion, r.Source, r.Probability, r.Score, r.Band)),
+            back.Select(r => (r.LeadId, r.At, r.ModelVersion, r.Source, r.Probability, r.Score, r.Band)));
+        for (var i = 0; i < size; i++)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(back[i].FeaturesJson);
+            Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), doc.RootElement.GetProperty("row").GetString());
+        }
+        Assert.Equal(rows.Where((_, i) => i % 3 != 0).Select(r => r.FeaturesJson), back.Where((_, i) => i % 3 != 0).Select(r => r.FeaturesJson));
+    }
+
     [Fact]
     public async Task AFileFromBeforeTheLeadIndexChangesIsUpgradedKeepingItsLog()
     {
