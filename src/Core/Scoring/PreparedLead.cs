@@ -51,43 +51,117 @@ public sealed record PreparedLead(
         var schema = bundle.Schema;
         var names = bundle.Fields;
         var values = new string?[names.Count];
-        // The JSON routes hand over a Dictionary: look it up directly, not through the interface.
-        var dictionary = fields as Dictionary<string, string?>;
         List<string>? missing = null;
-        var exact = 0;
-        for (var i = 0; i < names.Count; i++)
+        IReadOnlyList<string>? unknown;
+        // The JSON routes hand over a Dictionary, its keys in the order sent: a CRM sends the same keys in the same order
+        // lead after lead, so where they are the thread's last layout the values are taken by position, with no lookups.
+        var dictionary = fields as Dictionary<string, string?>;
+        if (dictionary is not null && KeyLayout.Matching(bundle, dictionary) is { } layout)
         {
-            string? raw;
-            var found = dictionary is not null ? dictionary.TryGetValue(names[i], out raw) : fields.TryGetValue(names[i], out raw);
-            if (found) exact++;
-            else
+            var sent = layout.Values;
+            for (var i = 0; i < values.Length; i++)
             {
-                foreach (var (k, v) in fields)
-                    if (string.Equals(k, names[i], StringComparison.OrdinalIgnoreCase)) { raw = v; break; }
+                var raw = sent[layout.Index[i]];
+                values[i] = schema.IsMissing(raw) ? null : raw!.Trim();
+                if (values[i] is null) (missing ??= []).Add(names[i]);
             }
-            values[i] = schema.IsMissing(raw) ? null : raw!.Trim();
-            if (values[i] is null) (missing ??= []).Add(names[i]);
+            sent.AsSpan().Clear();
+            unknown = layout.Unknown;
         }
-        // Every model field is a schema column, so "unknown" is simply "not a schema column" (ignoring case); when every
-        // key sent was a model field matched exactly (the usual CRM call) there is nothing to look for.
-        List<string>? unknown = null;
-        if (exact < fields.Count)
+        else
         {
-            var (exactly, known) = (bundle.KnownColumnsExact, bundle.KnownColumns);
-            if (dictionary is not null)
+            var exact = 0;
+            for (var i = 0; i < names.Count; i++)
             {
-                // The dictionary's own key enumerator: no boxed enumerator and no interface call per key.
-                foreach (var k in dictionary.Keys)
-                    if (!exactly.Contains(k) && !known.Contains(k)) (unknown ??= []).Add(k);
+                string? raw;
+                var found = dictionary is not null ? dictionary.TryGetValue(names[i], out raw) : fields.TryGetValue(names[i], out raw);
+                if (found) exact++;
+                else
+                {
+                    foreach (var (k, v) in fields)
+                        if (string.Equals(k, names[i], StringComparison.OrdinalIgnoreCase)) { raw = v; break; }
+                }
+                values[i] = schema.IsMissing(raw) ? null : raw!.Trim();
+                if (values[i] is null) (missing ??= []).Add(names[i]);
             }
-            else
-                foreach (var k in fields.Keys)
-                    if (!exactly.Contains(k) && !known.Contains(k)) (unknown ??= []).Add(k);
+            unknown = Unknown(bundle, fields, dictionary, exact);
+            // Every model field sent under its own name: this layout is the one to look for next time.
+            if (dictionary is not null && exact == names.Count) KeyLayout.Remember(bundle, dictionary, unknown);
         }
         var x = features ?? new float[bundle.Plan.Width];
         if (features is not null) x.AsSpan().Clear();
         var problems = new List<FieldProblem>();
         bundle.Plan.Encode(values, x, problems);
-        return new PreparedLead(values, x, problems, missing ?? (IReadOnlyList<string>)[], unknown ?? (IReadOnlyList<string>)[]);
+        return new PreparedLead(values, x, problems, missing ?? (IReadOnlyList<string>)[], unknown);
+    }
+
+    // Every model field is a schema column, so "unknown" is simply "not a schema column" (ignoring case); when every key
+    // sent was a model field matched exactly (the usual CRM call) there is nothing to look for.
+    private static IReadOnlyList<string> Unknown(ModelBundle bundle, IReadOnlyDictionary<string, string?> fields, Dictionary<string, string?>? dictionary, int exact)
+    {
+        if (exact >= fields.Count) return [];
+        List<string>? unknown = null;
+        var (exactly, known) = (bundle.KnownColumnsExact, bundle.KnownColumns);
+        if (dictionary is not null)
+        {
+            // The dictionary's own key enumerator: no boxed enumerator and no interface call per key.
+            foreach (var k in dictionary.Keys)
+                if (!exactly.Contains(k) && !known.Contains(k)) (unknown ??= []).Add(k);
+        }
+        else
+            foreach (var k in fields.Keys)
+                if (!exactly.Contains(k) && !known.Contains(k)) (unknown ??= []).Add(k);
+        return unknown is null ? [] : unknown.ToArray();
+    }
+
+    /// <summary>
+    /// The keys of the last lead this thread prepared whose model fields were all sent under their own names, in the
+    /// order sent, with where each model field's value was among them and which keys the model does not know.
+    /// </summary>
+    private sealed class KeyLayout
+    {
+        [ThreadStatic] private static KeyLayout? t_last;
+
+        private KeyLayout(ModelBundle bundle, string[] keys, int[] index, IReadOnlyList<string> unknown) =>
+            (Bundle, Keys, Index, Unknown, Values) = (bundle, keys, index, unknown, new string?[keys.Length]);
+
+        public ModelBundle Bundle { get; }
+        public string[] Keys { get; }
+        /// <summary>By model field: the position of its key among <see cref="Keys"/>.</summary>
+        public int[] Index { get; }
+        public IReadOnlyList<string> Unknown { get; }
+        /// <summary>Scratch: the values of a matching lead by position, cleared once read.</summary>
+        public string?[] Values { get; }
+
+        /// <summary>The thread's layout when <paramref name="lead"/> has exactly its keys in its order (its values then in <see cref="Values"/>).</summary>
+        public static KeyLayout? Matching(ModelBundle bundle, Dictionary<string, string?> lead)
+        {
+            if (t_last is not { } last || !ReferenceEquals(last.Bundle, bundle) || lead.Count != last.Keys.Length) return null;
+            var (keys, values) = (last.Keys, last.Values);
+            var at = 0;
+            foreach (var (key, value) in lead)
+            {
+                // The JSON reader hands the same name strings back lead after lead, so most keys match by reference.
+                if (!ReferenceEquals(key, keys[at]) && !string.Equals(key, keys[at], StringComparison.Ordinal))
+                {
+                    values.AsSpan(0, at).Clear();
+                    return null;
+                }
+                values[at++] = value;
+            }
+            return last;
+        }
+
+        public static void Remember(ModelBundle bundle, Dictionary<string, string?> lead, IReadOnlyList<string> unknown)
+        {
+            var keys = new string[lead.Count];
+            lead.Keys.CopyTo(keys, 0);
+            var fields = bundle.Fields;
+            var index = new int[fields.Count];
+            for (var i = 0; i < index.Length; i++)
+                // A dictionary that matches keys in its own way (ignoring case) may have found a field under another name.
+                if ((index[i] = Array.IndexOf(keys, fields[i])) < 0) return;
+            t_last = new KeyLayout(bundle, keys, index, unknown);
+        }
     }
 }
