@@ -90,4 +90,14 @@ public sealed class FallbackTests(ModelFixture fx)
         Assert.All(items, i => Assert.Equal("rules", i.GetProperty("source").GetString()));
         Assert.Equal(Rules.Evaluate(fx.Leads[2]).Band, items[2].GetProperty("band").GetString());
     }
+    [Fact]
+    public async Task AChampionTheRulesDoNotFitAtStartLeavesTheRulesAnsweringAndReadySaysWhy()
+    {
+        using var f = new ServingFactory(fx.Registry(withMisfit: true, champion: "v-misfit"));
+        var lead = fx.Leads[5];
+        await AssertRulesAnswer(await f.Client().PostLead(lead), lead, "no model is loaded");
+        var ready = await (await f.Client(null).GetAsync("/health/ready")).Json();
+        Assert.Equal("rules", ready.GetProperty("answeredBy").GetString());
+        Assert.Contains("the rules do not fit its schema", ready.GetProperty("lastModelError").GetString());
+    }
 }

@@ -207,4 +207,57 @@ public sealed class InputErrorTests(ModelFixture fx)
         Assert.Equal(202, problem.GetProperty("line").GetInt32());
         Assert.Equal(lines[200].IndexOf("\"\\ud800\"", StringComparison.Ordinal) + 1, problem.GetProperty("bytePositionInLine").GetInt32());
     }
+    [Theory]
+    [InlineData("POST", "/predict", "text/plain")]
+    [InlineData("POST", "/predict", "application/xml")]
+    [InlineData("POST", "/predict/batch", "text/plain")]
+    [InlineData("POST", "/outcomes", "text/csv")]
+    [InlineData("PUT", "/bands", "application/x-www-form-urlencoded")]
+    [InlineData("POST", "/bands/simulate", "text/plain")]
+    public async Task AContentTypeTheRouteDoesNotTakeIsA415ProblemDetails(string method, string route, string contentType)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), route) { Content = new StringContent("{}", Encoding.UTF8, contentType) };
+        var r = await fx.Standard.Client().SendAsync(request);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, r.StatusCode);
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(415, (await r.Json()).GetProperty("status").GetInt32());
+    }
+
+    /// <summary>A CRM that sends no Content-Type at all is read as JSON (only a type the route does not take is a 415).</summary>
+    [Fact]
+    public async Task ABodyWithoutAContentTypeIsReadAsJson()
+    {
+        var content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { leadId = "L-x", features = fx.Leads[0] }));
+        Assert.Null(content.Headers.ContentType);
+        var r = await fx.Standard.Client().PostAsync("/predict", content);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("L-x", (await r.Json()).GetProperty("leadId").GetString());
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("4,4")]
+    [InlineData("1e39")]
+    [InlineData("0x10")]
+    public async Task ANumericStringThatIsNotAFiniteInvariantNumberIsA400NamingTheField(string text)
+    {
+        var features = new Dictionary<string, string?>(fx.Leads[0]) { ["pages_per_visit"] = text };
+        var r = await fx.Standard.Client().PostLead(features);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Equal(["features.pages_per_visit"], await r.ErrorKeys());
+    }
+
+    [Fact]
+    public async Task AJsonBatchOverItsByteLimitIsA413NamingTheSetting()
+    {
+        using var f = new ServingFactory(fx.Standard.ModelsPath, new Dictionary<string, string?> { ["Predict:MaxBatchBodyBytes"] = "4096" });
+        var leads = Enumerable.Range(0, 20).Select(i => new { leadId = $"L{i}", features = fx.Leads[i] });
+        var r = await f.Client().PostAsJsonAsync("/predict/batch", leads);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+        Assert.Contains("Predict:MaxBatchBodyBytes", (await r.Json()).GetProperty("detail").GetString());
+        var ok = await f.Client().PostAsJsonAsync("/predict/batch", leads.Take(2));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
 }

@@ -34,12 +34,14 @@ public sealed class LifecycleTests(ModelFixture fx)
             {
                 try
                 {
-                    var r = await client.PostLead(fx.Leads[i++ % fx.Leads.Count]);
+                    var r = await client.PostLead(fx.BothModelsAnswer[i++ % fx.BothModelsAnswer.Count]);
                     Interlocked.Increment(ref requests);
                     if (r.StatusCode != HttpStatusCode.OK) { failures.Add($"{(int)r.StatusCode}: {await r.Content.ReadAsStringAsync()}"); continue; }
                     var j = await r.Json();
                     var v = j.GetProperty("modelVersion").GetString() ?? "(rules)";
                     versions.AddOrUpdate(v, 1, (_, n) => n + 1);
+                    if (v != "(rules)" && !ScoredBy(v, fx.BothModelsAnswer[(i - 1) % fx.BothModelsAnswer.Count], j.GetProperty("probability").GetDouble()))
+                        failures.Add($"answer labelled {v} has another model's probability");
                     if (v == fx.V2 && firstNew == TimeSpan.Zero) firstNew = clock.Elapsed;
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException) { failures.Add(e.Message); }
@@ -119,14 +121,108 @@ public sealed class LifecycleTests(ModelFixture fx)
     }
 
     [Fact]
-    public async Task ABatchIsScoredWithOneModelEvenIfASwapHappens()
+    public async Task AChampionTheRulesDoNotFitIsRefusedWithTheReasonAndTheOldOneKeepsServing()
     {
-        var dir = fx.Registry(fx.V1, champion: fx.V1, withV2: true);
+        var dir = fx.Registry(fx.V1, champion: fx.V1, withMisfit: true);
         using var f = new ServingFactory(dir);
         var c = f.Client();
-        var batch = c.PostAsJsonAsync("/predict/batch", Enumerable.Range(0, 2000).Select(i => new { features = fx.Leads[i % fx.Leads.Count] }));
-        new ModelRegistry(dir).Promote(fx.V2);
-        var items = (await (await batch).Json()).EnumerateArray().Select(i => i.GetProperty("modelVersion").GetString()).Distinct().ToList();
-        Assert.Single(items);
+        // It loads as a bundle: only serving beside these rules is what it fails.
+        Assert.Equal("v-misfit", ModelBundle.Load(Path.Combine(dir, "v-misfit")).Version);
+
+        File.WriteAllText(Path.Combine(dir, "champion"), "v-misfit\n");
+        var clock = Stopwatch.StartNew();
+        string? error = null;
+        while (error is null && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100);
+            var ready = await (await c.GetAsync("/health/ready")).Json();
+            if (ready.TryGetProperty("lastModelError", out var e) && e.ValueKind == System.Text.Json.JsonValueKind.String) error = e.GetString();
+        }
+        Assert.NotNull(error);
+        Assert.Contains("the rules do not fit its schema", error);
+        Assert.Contains("days_since_last_activity", error);
+        Assert.Equal(fx.V1, await ServedVersion(c));
+        Assert.Equal(fx.V1, (await (await c.PostLead(fx.Leads[0])).Json()).GetProperty("modelVersion").GetString());
+
+        var promote = await c.PostAsync("/admin/models/v-misfit/promote", null);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, promote.StatusCode);
+        Assert.Contains("the rules do not fit its schema", (await promote.Json()).GetProperty("detail").GetString());
+        Assert.Equal(fx.V1, await ServedVersion(c));
+    }
+
+    [Fact]
+    public async Task AChampionNamingAVersionThatIsNotThereLeavesTheOldOneServing()
+    {
+        var dir = fx.Registry(fx.V1, champion: fx.V1);
+        using var f = new ServingFactory(dir);
+        var c = f.Client();
+        Assert.Equal(fx.V1, await ServedVersion(c));
+        File.WriteAllText(Path.Combine(dir, "champion"), "v-gone\n");
+        var reload = await c.PostAsync("/admin/reload", null);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reload.StatusCode);
+        Assert.Contains("v-gone", (await reload.Json()).GetProperty("detail").GetString());
+        Assert.Equal(fx.V1, await ServedVersion(c));
+        Assert.Equal(HttpStatusCode.OK, (await c.PostLead(fx.Leads[0])).StatusCode);
+    }
+
+    /// <summary>
+    /// Batches sent one after another while an admin flips the champion between two different models every few
+    /// milliseconds: each batch is scored wholly by one model (one version, and every probability that model's), and
+    /// over the run both models score batches, so swaps landed while batches were being scored.
+    /// </summary>
+    [Fact]
+    public async Task ABatchIsScoredWithOneModelEvenWhileTheChampionFlips()
+    {
+        var dir = fx.Registry(fx.V1, champion: fx.V1, withV2: true);
+        using var f = new ServingFactory(dir, new Dictionary<string, string?> { ["Models:Watch"] = "false", ["Models:PollInterval"] = "01:00:00" });
+        var c = f.Client();
+        var leads = Enumerable.Range(0, 1000).Select(i => fx.BothModelsAnswer[i % fx.BothModelsAnswer.Count]).ToList();
+        using var stop = new CancellationTokenSource();
+        var flips = 0;
+        var flipper = Task.Run(async () =>
+        {
+            var admin = f.Client();
+            while (!stop.IsCancellationRequested)
+            {
+                var r = await admin.PostAsync($"/admin/models/{(flips % 2 == 0 ? fx.V2 : fx.V1)}/promote", null);
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                flips++;
+                await Task.Delay(5);
+            }
+        });
+        var byVersion = new Dictionary<string, int>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(4) || byVersion.Count < 2 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            var items = (await (await c.PostAsJsonAsync("/predict/batch", leads.Select(l => new { features = l }))).Json()).EnumerateArray().ToList();
+            var versions = items.Select(i => i.GetProperty("modelVersion").GetString()!).Distinct().ToList();
+            Assert.Single(versions);
+            for (var i = 0; i < items.Count; i += 37)
+                Assert.True(ScoredBy(versions[0], leads[i], items[i].GetProperty("probability").GetDouble()), $"lead {i} of a {versions[0]} batch has another model's probability");
+            byVersion[versions[0]] = byVersion.GetValueOrDefault(versions[0]) + 1;
+        }
+        stop.Cancel();
+        await flipper;
+        Assert.True(flips > 20, $"only {flips} promotions ran");
+        Assert.Equal(2, byVersion.Count);
+    }
+
+    /// <summary>Whether <paramref name="probability"/> is what the bundle named <paramref name="version"/> gives the lead (to the API's 6 decimals).</summary>
+    private bool ScoredBy(string version, IReadOnlyDictionary<string, string?> lead, double probability) =>
+        Math.Abs(Probability(version == fx.V1 ? fx.Bundle : fx.Bundle2, lead) - probability) <= 1e-6;
+
+    private static double Probability(ModelBundle b, IReadOnlyDictionary<string, string?> lead)
+    {
+        var p = Core.Scoring.PreparedLead.From(b, lead);
+        return b.Score(p.Features, p.Values).Probability;
+    }
+
+    [Fact]
+    public void TheTwoFixtureModelsTellThemselvesApartOnAlmostEveryLead()
+    {
+        // What the swap tests above rely on to tell which model scored an answer.
+        Assert.True(fx.BothModelsAnswer.Count >= 100, $"{fx.BothModelsAnswer.Count} leads");
+        var apart = fx.BothModelsAnswer.Count(l => Math.Abs(Probability(fx.Bundle, l) - Probability(fx.Bundle2, l)) > 1e-5);
+        Assert.True(apart >= fx.BothModelsAnswer.Count * 0.95, $"{apart} of {fx.BothModelsAnswer.Count} leads");
     }
 }

@@ -2,7 +2,9 @@ using LeadPropensity.Core.Bundles;
 using LeadPropensity.Core.Csv;
 using LeadPropensity.Core.Modeling;
 using LeadPropensity.Core.Sample;
+using LeadPropensity.Core.Rules;
 using LeadPropensity.Core.Schema;
+using LeadPropensity.Core.Scoring;
 
 namespace LeadPropensity.Serving.Tests;
 
@@ -13,8 +15,8 @@ public sealed class ServingCollection : ICollectionFixture<ModelFixture>
 }
 
 /// <summary>
-/// Trains one tiny model for the whole test run and writes it as two bundles (two versions of the same model, for
-/// swaps). Each test that changes a registry gets its own copy; read-only tests share <see cref="Standard"/>.
+/// Trains two tiny models for the whole test run and writes them as two bundles (two versions whose probabilities
+/// differ, for swaps). Each test that changes a registry gets its own copy; read-only tests share <see cref="Standard"/>.
 /// </summary>
 public sealed class ModelFixture : IDisposable
 {
@@ -25,7 +27,10 @@ public sealed class ModelFixture : IDisposable
     public string V1 { get; }
     public string V2 { get; }
     public ModelBundle Bundle { get; }
+    public ModelBundle Bundle2 { get; }
     public IReadOnlyList<Dictionary<string, string?>> Leads { get; }
+    /// <summary>The <see cref="Leads"/> that V1 and V2 both score with the model (not the rules' missing-fields fallback).</summary>
+    public IReadOnlyList<Dictionary<string, string?>> BothModelsAnswer { get; }
 
     public ModelFixture()
     {
@@ -36,17 +41,29 @@ public sealed class ModelFixture : IDisposable
         var model = ModelTrainer.Train(ds, new TrainingOptions { Trainer = TrainerKind.Logistic, Folds = 3 });
         var registry = Path.Combine(_source, "models");
         V1 = Path.GetFileName(BundleWriter.Write(registry, model, csv, ds.Sha256, 0).Path);
-        V2 = Path.GetFileName(BundleWriter.Write(registry, model, csv, ds.Sha256, 0).Path);
+        // V2 is another model (other leads), so a test can tell from a probability which model scored it.
+        var csv2 = Path.Combine(_source, "leads2.csv");
+        new LeadGenerator(8).Write(1500, csv2, null);
+        var ds2 = LeadDataset.Load(csv2, ds.Schema);
+        var model2 = ModelTrainer.Train(ds2, new TrainingOptions { Trainer = TrainerKind.Logistic, Folds = 3 });
+        V2 = Path.GetFileName(BundleWriter.Write(registry, model2, csv2, ds2.Sha256, 0).Path);
         Bundle = ModelBundle.Load(Path.Combine(registry, V1));
+        Bundle2 = ModelBundle.Load(Path.Combine(registry, V2));
         Leads = ReadLeads(RepoPaths.Repo("data", "sample", "leads.csv"), 200);
+        // Each model answers a lead itself unless too many of its own top fields are missing; these leads both models answer.
+        var scorer = new LeadScorer(RuleSet.Load(RepoPaths.Repo("rules.json")), new ScoringPolicy());
+        BothModelsAnswer = Leads.Where(l => new[] { Bundle, Bundle2 }.All(b => scorer.Assess(b, null, l).Result?.Source == LeadScorer.ModelSource)).ToList();
         _standard = new Lazy<ServingFactory>(() => Own(new ServingFactory(Registry(V1, champion: V1))));
     }
 
     /// <summary>A shared service serving <see cref="V1"/>, for tests that change nothing.</summary>
     public ServingFactory Standard => _standard.Value;
 
-    /// <summary>A fresh registry holding the given versions (and a corrupt one named "v-corrupt" when asked).</summary>
-    public string Registry(string? v1 = null, string? champion = null, bool withV2 = false, bool withCorrupt = false)
+    /// <summary>
+    /// A fresh registry holding the given versions, a corrupt one named "v-corrupt" when asked, and when asked one named
+    /// "v-misfit" that loads but that the rules do not fit (its schema makes a field the rules compare as a number categorical).
+    /// </summary>
+    public string Registry(string? v1 = null, string? champion = null, bool withV2 = false, bool withCorrupt = false, bool withMisfit = false)
     {
         var dir = RepoPaths.TempDir("lp-serving-reg");
         foreach (var v in new[] { v1, withV2 ? V2 : null }.OfType<string>()) Copy(Path.Combine(_source, "models", v), Path.Combine(dir, v));
@@ -55,6 +72,17 @@ public sealed class ModelFixture : IDisposable
             var bad = Path.Combine(dir, "v-corrupt");
             Copy(Path.Combine(_source, "models", V1), bad);
             File.AppendAllText(Path.Combine(bad, "scoring.json"), " ");
+        }
+        if (withMisfit)
+        {
+            var misfit = Path.Combine(dir, "v-misfit");
+            Copy(Path.Combine(_source, "models", V1), misfit);
+            var path = Path.Combine(misfit, "manifest.json");
+            var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+            manifest["version"] = "v-misfit";
+            var column = manifest["schema"]!["columns"]!.AsArray().Single(c => (string?)c!["name"] == "days_since_last_activity")!;
+            column["type"] = "categorical";
+            File.WriteAllText(path, manifest.ToJsonString());
         }
         if (champion is not null) File.WriteAllText(Path.Combine(dir, "champion"), champion + "\n");
         return dir;

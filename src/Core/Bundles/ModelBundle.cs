@@ -59,7 +59,10 @@ public sealed class ModelBundle
                 throw new InvalidDataException("the schema's feature columns do not match the featurization plan");
             return new ModelBundle { Path = dir, Manifest = manifest, Schema = schema, Artifact = artifact };
         }
-        catch (Exception e) when (e is JsonException or IOException or SchemaException or NotSupportedException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException or UnauthorizedAccessException)
+        // A bundle is a file anyone may have edited: whatever its damage makes a parser or check throw (a null where a
+        // list belongs is a NullReferenceException, a huge count an OverflowException) means "cannot be loaded", so that
+        // the caller keeps serving what it has. Only running out of memory is not the bundle's fault alone.
+        catch (Exception e) when (e is not InvalidDataException and not OutOfMemoryException)
         {
             throw new InvalidDataException($"model bundle {dir} cannot be loaded: {e.Message}", e);
         }

@@ -20,6 +20,7 @@ public sealed record ScoringArtifact
 
     public void Verify()
     {
+        ArtifactChecks.Check(this);
         if (Plan.Width == 0) throw new InvalidDataException("the featurization plan has no features");
         foreach (var c in Checks)
         {

@@ -14,8 +14,16 @@ public sealed class ChampionWatcher(ModelHolder holder, IOptions<ModelsOptions> 
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        var first = holder.Reload();
-        log.LogInformation("Models at {Root}: {Message}", holder.Root, first.Message);
+        try
+        {
+            var first = holder.Reload();
+            log.LogInformation("Models at {Root}: {Message}", holder.Root, first.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The service starts whatever the registry holds: the rules answer until a champion loads.
+            log.LogError(e, "Loading the champion from {Root} failed; the rules answer", holder.Root);
+        }
         if (options.Value.Watch && Directory.Exists(holder.Root))
         {
             _watcher = new FileSystemWatcher(holder.Root) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite, EnableRaisingEvents = true };
@@ -32,10 +40,16 @@ public sealed class ChampionWatcher(ModelHolder holder, IOptions<ModelsOptions> 
         {
             try { await _signal.WaitAsync(options.Value.PollInterval, stoppingToken); }
             catch (OperationCanceledException) { return; }
+            // Nothing a registry holds may end this loop: an exception here would stop the host, and with it the
+            // model already being served.
             try { holder.Reload(); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 log.LogWarning("Checking the champion failed: {Message}", e.Message);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                log.LogError(e, "Checking the champion failed");
             }
         }
     }
