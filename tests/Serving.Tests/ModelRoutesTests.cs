@@ -111,23 +111,92 @@ public sealed class ModelRoutesTests(ModelFixture fx)
         Assert.DoesNotContain("microsoft_aspnetcore_routing_", text);
     }
 
-    [Fact]
-    public async Task SwaggerDescribesEveryRouteWithItsErrorsAndAnExample()
+    /// <summary>Every route, its method and the answers the document must list (ProblemDetails results do not list themselves).</summary>
+    public static TheoryData<string, string, string[]> DocumentedRoutes => new()
+    {
+        { "/predict", "post", ["200", "400", "401", "403", "413", "415", "429"] },
+        { "/predict/batch", "post", ["200", "400", "401", "403", "413", "415", "429"] },
+        { "/model", "get", ["200", "401", "403", "404", "429"] },
+        { "/model/schema", "get", ["200", "401", "403", "404", "429"] },
+        { "/model/importance", "get", ["200", "401", "403", "404", "429"] },
+        { "/model/report", "get", ["200", "401", "403", "404", "429"] },
+        { "/model/calibration", "get", ["200", "401", "403", "404", "429"] },
+        { "/bands", "get", ["200", "401", "403", "429"] },
+        { "/bands", "put", ["200", "400", "401", "403", "413", "415", "429"] },
+        { "/bands/history", "get", ["200", "400", "401", "403", "429"] },
+        { "/bands/simulate", "post", ["200", "400", "401", "403", "409", "413", "415", "429"] },
+        { "/outcomes", "post", ["200", "400", "401", "403", "413", "415", "429"] },
+        { "/monitoring", "get", ["200", "400", "401", "403", "429"] },
+        { "/admin/reload", "post", ["200", "401", "403", "422", "429"] },
+        { "/admin/models/{version}/promote", "post", ["200", "401", "403", "404", "422", "429"] },
+        { "/health/live", "get", ["200"] },
+        { "/health/ready", "get", ["200"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(DocumentedRoutes))]
+    public async Task SwaggerDescribesEveryRouteWithItsAnswersAndErrors(string route, string method, string[] codes)
     {
         var doc = await (await fx.Standard.Client(null).GetAsync("/swagger/v1/swagger.json")).Json();
-        var paths = doc.GetProperty("paths");
-        string[] routes = ["/predict", "/predict/batch", "/model", "/model/schema", "/model/importance", "/model/report",
-            "/model/calibration", "/admin/reload", "/admin/models/{version}/promote", "/health/live", "/health/ready"];
-        foreach (var route in routes) Assert.True(paths.TryGetProperty(route, out _), $"{route} is not in the document");
-        var predict = paths.GetProperty("/predict").GetProperty("post");
-        foreach (var code in new[] { "200", "400", "401", "403", "413", "429" })
-            Assert.True(predict.GetProperty("responses").TryGetProperty(code, out _), $"/predict does not document {code}");
+        Assert.True(doc.GetProperty("paths").TryGetProperty(route, out var path), $"{route} is not in the document");
+        Assert.True(path.TryGetProperty(method, out var op), $"{method} {route} is not in the document");
+        Assert.False(string.IsNullOrEmpty(op.GetProperty("summary").GetString()), $"{method} {route} has no summary");
+        Assert.False(string.IsNullOrEmpty(op.GetProperty("operationId").GetString()), $"{method} {route} has no operationId");
+        Assert.NotEmpty(op.GetProperty("tags").EnumerateArray());
+        var listed = op.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToHashSet();
+        foreach (var code in codes) Assert.True(listed.Contains(code), $"{method} {route} does not document {code} (it lists {string.Join(", ", listed)})");
+        foreach (var code in listed.Where(c => c[0] is '4' or '5'))
+        {
+            var content = op.GetProperty("responses").GetProperty(code).GetProperty("content");
+            Assert.True(content.TryGetProperty("application/problem+json", out _), $"{method} {route} {code} is not a ProblemDetails");
+        }
+    }
+
+    [Fact]
+    public async Task SwaggerTellsACrmEveryFieldOfTheServedModelWithAnExampleLead()
+    {
+        var doc = await (await fx.Standard.Client(null).GetAsync("/swagger/v1/swagger.json")).Json();
+        var predict = doc.GetProperty("paths").GetProperty("/predict").GetProperty("post");
         Assert.Equal("Predict", predict.GetProperty("operationId").GetString());
         // The answer's shape is documented (it is written by JsonBody<T>, which describes itself like Ok<T>).
         var answer = predict.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
         Assert.EndsWith("/PredictResponse", answer.GetProperty("$ref").GetString());
         var schemas = doc.GetProperty("components").GetProperty("schemas");
-        Assert.True(schemas.GetProperty("PredictRequest").TryGetProperty("examples", out _) || schemas.GetProperty("PredictRequest").TryGetProperty("example", out _));
+        Assert.True(schemas.GetProperty("PredictResponse").TryGetProperty("example", out _));
+
+        var request = schemas.GetProperty("PredictRequest");
+        var features = request.GetProperty("properties").GetProperty("features");
+        var documented = features.GetProperty("properties").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+        Assert.Equal(fx.Bundle.Fields.Order(StringComparer.Ordinal), documented.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains(fx.Bundle.Version, features.GetProperty("description").GetString());
+        foreach (var e in fx.Bundle.Plan.Encoders)
+            Assert.StartsWith(e.TypeName, documented[e.Field].GetProperty("description").GetString());
+
+        // The example lead carries every field, and the served model scores it as it is.
+        var example = request.GetProperty("example");
+        Assert.Equal(fx.Bundle.Fields.Order(StringComparer.Ordinal), example.GetProperty("features").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        var scored = await fx.Standard.Client(ServingFactory.ScorerKey).PostJson("/predict", example.GetRawText());
+        Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+        var j = await scored.Json();
+        Assert.Equal("model", j.GetProperty("source").GetString());
+        Assert.Empty(j.GetProperty("warnings").EnumerateArray());
         Assert.True(doc.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _));
+    }
+
+    [Fact]
+    public async Task SwaggerDescribesTheCsvBatchAsCsvText()
+    {
+        var doc = await (await fx.Standard.Client(null).GetAsync("/swagger/v1/swagger.json")).Json();
+        var batch = doc.GetProperty("paths").GetProperty("/predict/batch").GetProperty("post");
+        var csvIn = batch.GetProperty("requestBody").GetProperty("content").GetProperty("text/csv");
+        Assert.Equal("string", csvIn.GetProperty("schema").GetProperty("type").GetString());
+        Assert.StartsWith("lead_id,", csvIn.GetProperty("example").GetString());
+        var json = batch.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.Equal("array", json.GetProperty("type").GetString());
+        var answers = batch.GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.Equal("string", answers.GetProperty("text/csv").GetProperty("schema").GetProperty("type").GetString());
+        var items = answers.GetProperty("application/json").GetProperty("schema");
+        Assert.Equal("array", items.GetProperty("type").GetString());
+        Assert.EndsWith("/PredictResponse", items.GetProperty("items").GetProperty("$ref").GetString());
     }
 }

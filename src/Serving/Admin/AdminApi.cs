@@ -14,9 +14,11 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapPost("/reload", Reload).WithName("ReloadModel")
-            .WithSummary("Check models/champion now and serve it if it changed (a rejected champion is retried).");
+            .WithSummary("Check models/champion now and serve it if it changed (a rejected champion is retried).")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/models/{version}/promote", Promote).WithName("PromoteModel")
-            .WithSummary("Verify a version, make it the registry's champion and serve it; a version that cannot be served changes nothing (422).");
+            .WithSummary("Verify a version, make it the registry's champion and serve it; a version that cannot be served changes nothing (422).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;
     }
 

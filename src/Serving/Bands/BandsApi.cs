@@ -23,13 +23,15 @@ public static class BandsApi
             .WithSummary("The cutoffs in force (as probabilities), how they were given, who set them, when and why, and the band names.");
         group.MapPut("", PutBands).WithName("PutBands").RequireAuthorization(Roles.Admin)
             .WithSummary("Set the cutoffs as probabilities { mql, sql, reason } or held-out percentiles { mqlPercentile, sqlPercentile, reason }; effective at once.")
-            .Accepts<PutBandsRequest>("application/json");
+            .Accepts<PutBandsRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapGet("/history", GetHistory).WithName("GetBandHistory")
             .WithSummary("The audit trail of cutoff changes, newest first: who, when, old → new, why.");
         group.MapPost("/simulate", Simulate).WithName("SimulateBands")
             .WithSummary("What candidate cutoffs would have done on the served model's held-out leads; optionally the SQL cutoff for a precision target or the top K%.")
             .WithDescription("Body: { mql, sql } or { mqlPercentile, sqlPercentile } (leave both out to simulate the cutoffs in force), plus optional targetPrecision (0–1] and topPercent (0–100).")
-            .Accepts<SimulateBandsRequest>("application/json");
+            .Accepts<SimulateBandsRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return group;
     }
 

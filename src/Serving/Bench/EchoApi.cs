@@ -19,7 +19,8 @@ public static class EchoApi
         if (!app.Configuration.GetValue<bool>("Bench:Echo")) return app;
         app.MapGroup("/bench").WithTags("Bench").RequireAuthorization(Roles.Scorer)
             .MapPost("/echo", Echo).WithName("BenchEcho").WithSummary("Parse a lead like /predict and return a fixed answer (benchmarks only).")
-            .Accepts<PredictRequest>("application/json");
+            .Accepts<PredictRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return app;
     }
 

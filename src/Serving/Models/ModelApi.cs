@@ -14,7 +14,7 @@ public static class ModelApi
     {
         var group = app.MapGroup("/model").WithTags("Model").RequireAuthorization(Roles.Analyst)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapGet("", GetModel).WithName("GetModel")
             .WithSummary("The served model: version, trained-at, trainer, calibration, test metrics, data fingerprint, cutoffs.");

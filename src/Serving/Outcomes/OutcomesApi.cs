@@ -40,7 +40,8 @@ public static class OutcomesApi
     {
         var group = app.MapGroup("/outcomes").WithTags("Outcomes").RequireAuthorization(Roles.Scorer)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("", PostOutcomes).WithName("PostOutcomes")
             .WithSummary("Record won/lost outcomes: [{ leadId, outcome: won|lost, at }]. Idempotent; the latest `at` per lead wins.")
             .WithDescription("Valid items are recorded and invalid ones listed in `rejected` with errors keyed `[i].field` (200); " +

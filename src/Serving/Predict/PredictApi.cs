@@ -15,7 +15,8 @@ public static class PredictApi
     {
         var group = app.MapGroup("/predict").WithTags("Predict").RequireAuthorization(Roles.Scorer)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapPost("", Predict)
             .WithName("Predict")
