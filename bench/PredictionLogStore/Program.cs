@@ -27,7 +27,8 @@ var lead = JsonDocument.Parse(File.ReadAllText(Path.Combine(repo, "bench", "serv
 var fields = lead.RootElement.GetProperty("features").EnumerateObject()
     .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText());
 var features = JsonSerializer.Serialize(fields);
-const int batchSize = 500;
+// BATCH: rows per store call (the writer's PredictionLog:BatchSize), 500 unless set.
+var batchSize = int.TryParse(Environment.GetEnvironmentVariable("BATCH"), out var bs) ? bs : 500;
 var featuresUtf8 = System.Text.Encoding.UTF8.GetBytes(features);
 var batch = Enumerable.Range(0, batchSize)
     .Select(i => mode switch

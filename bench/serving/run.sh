@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Serving benchmark: /predict vs /bench/echo throughput (wrk), latency at half the max rate, JSON and CSV batch rows/s.
-# Usage: bash bench/serving/run.sh   (needs wrk: apt-get install -y wrk). Env: MODELS (a registry with a champion;
+# Usage: bash bench/serving/run.sh   (installs Debian's wrk when missing). Env: MODELS (a registry with a champion;
 # trained with the logistic trainer when absent), PORT (5081), DURATION (10s per phase), CONNECTIONS (64), CSV_ROWS (1000000),
 # ROUNDS (5 alternating predict/echo pairs; the median pair's ratio is the result).
 set -euo pipefail
@@ -11,6 +11,10 @@ MODELS=${MODELS:-/tmp/srv-models}
 KEY=bench-key
 work=$(mktemp -d)
 
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk from Debian's packages" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
+fi
 dotnet build src/Serving -c Release -nologo -v q >/dev/null
 if [ ! -f "$MODELS/champion" ]; then
   dotnet run -c Release --project src/Training -- train --data data/sample/leads.csv --schema data/sample/schema.json \

@@ -46,6 +46,62 @@ public sealed class PredictTests(ModelFixture fx)
         }
     }
 
+    /// <summary>
+    /// The reasons are the three fields that raise and the three that lower this lead's probability most, each field's
+    /// slots (one-hot levels, text words and pairs, missing indicators) summed back to it. Checked against a sum done here
+    /// from the logistic model's own weights: a field's term is Σ w·(x − mean)/scale over its slots, and its effect is the
+    /// probability with that term minus the probability without it.
+    /// </summary>
+    [Fact]
+    public async Task PredictsReasonsAreTheTopThreeFieldsEachWayBySummedSlotEffects()
+    {
+        var b = fx.Bundle;
+        var linear = Assert.IsType<LeadPropensity.Core.Modeling.LinearModel>(b.Artifact.Model);
+        var slotField = b.Plan.SlotFields();
+        var fields = b.Fields.ToList();
+        var checkedLeads = 0;
+        var c = fx.Standard.Client();
+        foreach (var lead in fx.Leads.Take(60))
+        {
+            var j = await (await c.PostLead(lead)).Json();
+            if (j.GetProperty("source").GetString() != "model") continue;
+            checkedLeads++;
+            var x = PreparedLead.From(b, lead).Features.ToArray();
+            var term = new double[fields.Count];
+            double raw = linear.Bias;
+            for (var i = 0; i < x.Length; i++)
+            {
+                var t = (double)(linear.Weights[i] * ((x[i] - linear.Means[i]) / linear.Scales[i]));
+                raw += t;
+                term[fields.IndexOf(slotField[i])] += t;
+            }
+            var p = b.Artifact.Calibrator.Probability(raw);
+            var effect = term.Select(t => Math.Abs(t) < 1e-9 ? 0 : p - b.Artifact.Calibrator.Probability(raw - t)).ToArray();
+            var order = Enumerable.Range(0, fields.Count).ToList();
+            var expectedUp = order.Where(f => Math.Round(effect[f], 4) > 0).OrderByDescending(f => Math.Round(effect[f], 4)).ThenBy(f => f).Take(3).ToList();
+            var expectedDown = order.Where(f => Math.Round(effect[f], 4) < 0).OrderBy(f => Math.Round(effect[f], 4)).ThenBy(f => f).Take(3).ToList();
+
+            // A disqualified lead's answer starts with the rules that disqualified it; the model's reasons follow.
+            var all = j.GetProperty("reasons").EnumerateArray().ToList();
+            var reasons = all.Skip(all.Count - expectedUp.Count - expectedDown.Count).ToList();
+            if (j.GetProperty("band").GetString() != "Disqualified") Assert.Equal(all.Count, reasons.Count);
+            var up = reasons.Take(expectedUp.Count).ToList();
+            var down = reasons.Skip(expectedUp.Count).ToList();
+            Assert.All(up, r => Assert.True(r.GetProperty("effect").GetDouble() > 0));
+            Assert.All(down, r => Assert.True(r.GetProperty("effect").GetDouble() < 0));
+            Assert.Equal(expectedUp.Select(f => fields[f]), up.Select(r => r.GetProperty("field").GetString()));
+            Assert.Equal(expectedDown.Select(f => fields[f]), down.Select(r => r.GetProperty("field").GetString()));
+            foreach (var r in reasons)
+            {
+                var field = r.GetProperty("field").GetString()!;
+                Assert.Equal(effect[fields.IndexOf(field)], r.GetProperty("effect").GetDouble(), 1e-4);
+                Assert.Equal(lead[field] is { } v && !b.Schema.IsMissing(v) ? v : null, r.GetProperty("value").GetString());
+                Assert.Contains(r.GetProperty("effect").GetDouble() > 0 ? "raises" : "lowers", r.GetProperty("text").GetString());
+            }
+        }
+        Assert.True(checkedLeads >= 40, $"only {checkedLeads} leads were answered by the model");
+    }
+
     [Fact]
     public async Task PredictAcceptsNumbersAsStringsBooleansAsWordsOrDigitsAndScoresThemAlike()
     {
