@@ -84,4 +84,21 @@ public sealed class AuthTests(ModelFixture fx)
         Assert.Equal(HttpStatusCode.OK, (await f.Client(ServingFactory.AdminKey).PostLead(fx.Leads[3])).StatusCode);
         for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.OK, (await f.Client(null).GetAsync("/health/live")).StatusCode);
     }
+
+    [Fact]
+    public async Task KeysThatMatchNoneAreThrottledPerAddressWhileGoodKeysAreNot()
+    {
+        using var f = new ServingFactory(fx.Standard.ModelsPath, new Dictionary<string, string?>
+        {
+            ["RateLimit:InvalidKeyTokenLimit"] = "4", ["RateLimit:InvalidKeyTokensPerPeriod"] = "1", ["RateLimit:ReplenishmentPeriod"] = "01:00:00",
+        });
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await f.Client($"guess-{i}").PostLead(fx.Leads[0])).StatusCode);
+        var limited = await f.Client("guess-5").PostLead(fx.Leads[0]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Contains("not valid", (await limited.Json()).GetProperty("detail").GetString());
+        // The same address with a good key, or with no key at all, is not held back by the guesses.
+        Assert.Equal(HttpStatusCode.OK, (await f.Client(ServingFactory.ScorerKey).PostLead(fx.Leads[0])).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await f.Client(null).PostLead(fx.Leads[0])).StatusCode);
+    }
 }

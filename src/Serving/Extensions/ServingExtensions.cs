@@ -65,7 +65,10 @@ public static class ServingExtensions
         return builder;
     }
 
-    /// <summary>A token bucket per API key name; requests without a key (health, metrics, swagger) are not limited.</summary>
+    /// <summary>
+    /// A token bucket per API key name, and one per client address for keys that match none (so keys cannot be guessed at
+    /// the service's own speed); requests without a key (health, metrics, swagger) are not limited.
+    /// </summary>
     public static IHostApplicationBuilder AddRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimit").ValidateDataAnnotations().ValidateOnStart();
@@ -73,8 +76,17 @@ public static class ServingExtensions
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
             {
-                if (ctx.User.Identity is not { IsAuthenticated: true, Name: { } key }) return RateLimitPartition.GetNoLimiter("");
                 var limits = ctx.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                if (ctx.User.Identity is not { IsAuthenticated: true, Name: { } key })
+                {
+                    if (!ctx.Request.Headers.ContainsKey(ApiKeyHandler.Header)) return RateLimitPartition.GetNoLimiter("");
+                    // A NUL cannot stand in a configured key name, so these partitions never meet a key's own.
+                    return RateLimitPartition.GetTokenBucketLimiter("\0invalid:" + (ctx.Connection.RemoteIpAddress?.ToString() ?? "?"), _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = limits.InvalidKeyTokenLimit, TokensPerPeriod = limits.InvalidKeyTokensPerPeriod,
+                        ReplenishmentPeriod = limits.ReplenishmentPeriod, QueueLimit = 0, AutoReplenishment = true,
+                    });
+                }
                 return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = limits.TokenLimit, TokensPerPeriod = limits.TokensPerPeriod,
@@ -91,7 +103,9 @@ public static class ServingExtensions
                 {
                     HttpContext = http,
                     ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too Many Requests",
-                        Detail = $"The key '{http.User.Identity?.Name}' has used its request allowance (RateLimit:*); retry later." },
+                        Detail = http.User.Identity is { IsAuthenticated: true, Name: { } name }
+                            ? $"The key '{name}' has used its request allowance (RateLimit:*); retry later."
+                            : "Too many requests with an API key that is not valid from this address (RateLimit:InvalidKey*); retry later." },
                 });
             };
         });
@@ -123,8 +137,9 @@ public static class ServingExtensions
         app.UseStatusCodePages();
         app.UseHttpMetrics();
         app.UseAuthentication();
-        app.UseAuthorization();
+        // Before authorization, which answers a key that matches none with a 401 at once: such keys are limited too.
         app.UseRateLimiter();
+        app.UseAuthorization();
         return app;
     }
 

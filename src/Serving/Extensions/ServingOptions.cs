@@ -39,4 +39,7 @@ public sealed class RateLimitOptions
     [Range(1, int.MaxValue)] public int TokenLimit { get; set; } = 2000;
     [Range(1, int.MaxValue)] public int TokensPerPeriod { get; set; } = 1000;
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")] public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Requests with an X-Api-Key that matches no key, per client address: a burst, then this many per period.</summary>
+    [Range(1, int.MaxValue)] public int InvalidKeyTokenLimit { get; set; } = 20;
+    [Range(1, int.MaxValue)] public int InvalidKeyTokensPerPeriod { get; set; } = 5;
 }
