@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace LeadPropensity.Serving.Tests;
 
@@ -83,6 +85,38 @@ public sealed class AuthTests(ModelFixture fx)
         // another key still has its own allowance; health is never limited
         Assert.Equal(HttpStatusCode.OK, (await f.Client(ServingFactory.AdminKey).PostLead(fx.Leads[3])).StatusCode);
         for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.OK, (await f.Client(null).GetAsync("/health/live")).StatusCode);
+    }
+
+    /// <summary>Every log line the service writes while keys good, bad and wrong-role are used holds none of them.</summary>
+    [Fact]
+    public async Task NoKeyEverReachesTheLogs()
+    {
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var f = new ServingFactory(fx.Standard.ModelsPath, new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace" });
+        using var logged = f.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(new CapturingLoggerProvider(lines))));
+        HttpClient Client(string key) { var c = logged.CreateClient(); c.DefaultRequestHeaders.Add("X-Api-Key", key); return c; }
+        const string guess = "not-a-key-7f3a9c";
+        Assert.Equal(HttpStatusCode.OK, (await Client(ServingFactory.ScorerKey).PostLead(fx.Leads[0])).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client(guess).PostLead(fx.Leads[0])).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client(ServingFactory.ScorerKey).GetAsync("/model")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client(ServingFactory.AdminKey).PostAsync("/admin/reload", null)).StatusCode);
+        Assert.True(lines.Count > 10, $"only {lines.Count} log lines were captured");
+        foreach (var key in new[] { ServingFactory.ScorerKey, ServingFactory.AdminKey, guess })
+            Assert.DoesNotContain(lines, l => l.Contains(key, StringComparison.Ordinal));
+    }
+
+    private sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+        public void Dispose() { }
+
+        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => true;
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue($"{category}: {formatter(state, exception)} {exception} {state}");
+        }
     }
 
     [Fact]

@@ -165,6 +165,20 @@ public sealed class LifecycleTests(ModelFixture fx)
         Assert.Equal(HttpStatusCode.OK, (await c.PostLead(fx.Leads[0])).StatusCode);
     }
 
+    /// <summary>On a shared file system events may never come: the periodic check alone finds a new champion.</summary>
+    [Fact]
+    public async Task WithoutFileEventsThePeriodicCheckServesANewChampion()
+    {
+        var dir = fx.Registry(fx.V1, champion: fx.V1, withV2: true);
+        using var f = new ServingFactory(dir, new Dictionary<string, string?> { ["Models:Watch"] = "false", ["Models:PollInterval"] = "00:00:00.300" });
+        var c = f.Client();
+        Assert.Equal(fx.V1, await ServedVersion(c));
+        new ModelRegistry(dir).Promote(fx.V2);
+        var clock = Stopwatch.StartNew();
+        while (await ServedVersion(c) != fx.V2 && clock.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(50);
+        Assert.Equal(fx.V2, await ServedVersion(c));
+    }
+
     /// <summary>
     /// Batches sent one after another while an admin flips the champion between two different models every few
     /// milliseconds: each batch is scored wholly by one model (one version, and every probability that model's), and

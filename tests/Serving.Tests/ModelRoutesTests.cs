@@ -183,6 +183,21 @@ public sealed class ModelRoutesTests(ModelFixture fx)
         Assert.True(doc.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _));
     }
 
+    [Theory]
+    [InlineData("PutBandsRequest", "PUT", "/bands")]
+    [InlineData("SimulateBandsRequest", "POST", "/bands/simulate")]
+    [InlineData("OutcomeItem", "POST", "/outcomes")]
+    public async Task SwaggerHasAnExampleOfEveryBodyACallerSendsAndTheRouteTakesIt(string schema, string method, string route)
+    {
+        var doc = await (await fx.Standard.Client(null).GetAsync("/swagger/v1/swagger.json")).Json();
+        var example = doc.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("example");
+        var body = route == "/outcomes" ? $"[{example.GetRawText()}]" : example.GetRawText();
+        using var f = new ServingFactory(fx.Registry(fx.V1, champion: fx.V1));
+        var request = new HttpRequestMessage(new HttpMethod(method), route) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        var r = await f.Client().SendAsync(request);
+        Assert.True(r.IsSuccessStatusCode, $"{method} {route} with the document's example: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+    }
+
     [Fact]
     public async Task SwaggerDescribesTheCsvBatchAsCsvText()
     {

@@ -42,14 +42,19 @@ public static class OpenApiDocs
         return app;
     }
 
-    /// <summary>Examples for the request and response of /predict.</summary>
+    /// <summary>Examples for the bodies a caller sends and the answer of /predict.</summary>
     private sealed class ExamplesFilter : ISchemaFilter
     {
         public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
         {
             if (schema is not OpenApiSchema s) return;
-            if (context.Type == typeof(PredictRequest)) s.Examples = [JsonNode.Parse(Examples.Request)!];
-            else if (context.Type == typeof(PredictResponse)) s.Examples = [JsonNode.Parse(Examples.Response)!];
+            var example = context.Type == typeof(PredictRequest) ? Examples.Request
+                : context.Type == typeof(PredictResponse) ? Examples.Response
+                : context.Type == typeof(Bands.BandsApi.PutBandsRequest) ? Examples.PutBands
+                : context.Type == typeof(Bands.BandsApi.SimulateBandsRequest) ? Examples.SimulateBands
+                : context.Type == typeof(Outcomes.OutcomesApi.OutcomeItem) ? Examples.Outcome
+                : null;
+            if (example is not null) s.Examples = [JsonNode.Parse(example)!];
         }
     }
 }
@@ -145,6 +150,10 @@ internal sealed class CsvBatchFilter : IOperationFilter
 
 internal static class Examples
 {
+    public const string PutBands = """{ "mql": 0.15, "sql": 0.45, "reason": "Sales asked for fewer, hotter leads in Q3" }""";
+    public const string SimulateBands = """{ "mql": 0.15, "sql": 0.45, "targetPrecision": 0.5, "topPercent": 10 }""";
+    public const string Outcome = """{ "leadId": "L-000002", "outcome": "won", "at": "2025-02-01T10:00:00Z" }""";
+
     public const string Request = """
         { "leadId": "L-000002", "features": { "lead_source": "direct", "industry": "education", "company_size": "201-1000",
           "country": "US", "job_title": "Sales Team Lead", "budget_confirmed": "yes", "website_visits_30d": 7, "pages_per_visit": 4.4,
