@@ -19,12 +19,7 @@ internal static class ArtifactChecks
             throw new InvalidDataException("scoring.json lacks its plan, model, calibrator or checks");
         CheckPlan(a.Plan);
         CheckCalibrator(a.Calibrator);
-        if (a.Model is LinearModel l && (l.Weights.Length != a.Plan.Width || l.Means.Length != a.Plan.Width || l.Scales.Length != a.Plan.Width))
-            throw new InvalidDataException($"the linear model has {l.Weights.Length} weights, {l.Means.Length} means and {l.Scales.Length} scales for {a.Plan.Width} slots");
-        if (a.Model is BlendModel b && (b.Parts is null || b.Weights is null || b.Parts.Count != b.Weights.Length || b.Parts.Count == 0 || b.Parts.Any(p => p is null)))
-            throw new InvalidDataException("the blend's parts and weights do not pair up");
-        if (a.Model is TreeEnsembleModel t && t.Trees.Any(tree => tree.Feature.Any(f => f >= a.Plan.Width)))
-            throw new InvalidDataException($"a tree splits on a slot beyond the plan's {a.Plan.Width}");
+        CheckModel(a.Model, a.Plan.Width);
 
         // Each probe value through the whole plan, scored with contributions: any damage the lists above miss shows here.
         var x = new float[a.Plan.Width];
@@ -43,6 +38,23 @@ internal static class ArtifactChecks
                 throw new InvalidDataException($"the model scores '{probe}' in every field to {raw}, calibrated {p}: not a probability");
         }
         if (!double.IsFinite(a.Model.Baseline)) throw new InvalidDataException("the model's baseline score is not finite");
+    }
+
+    /// <summary>Sizes a walk relies on (trees are read without bounds checks), for a blend's parts too.</summary>
+    private static void CheckModel(ScoringModel model, int width)
+    {
+        switch (model)
+        {
+            case LinearModel l when l.Weights.Length != width || l.Means.Length != width || l.Scales.Length != width:
+                throw new InvalidDataException($"the linear model has {l.Weights.Length} weights, {l.Means.Length} means and {l.Scales.Length} scales for {width} slots");
+            case TreeEnsembleModel t when t.Trees.Any(tree => tree.Feature.Any(f => f >= width)):
+                throw new InvalidDataException($"a tree splits on a slot beyond the plan's {width}");
+            case BlendModel b when b.Parts is null || b.Weights is null || b.Parts.Count != b.Weights.Length || b.Parts.Count == 0 || b.Parts.Any(p => p is null):
+                throw new InvalidDataException("the blend's parts and weights do not pair up");
+            case BlendModel b:
+                foreach (var part in b.Parts) CheckModel(part, width);
+                break;
+        }
     }
 
     private static void CheckPlan(FeaturePlan plan)

@@ -51,7 +51,7 @@ public sealed class ModelBundle
                 if (!File.Exists(p)) throw new InvalidDataException($"{file} is missing");
                 if (BundleWriter.Sha256(p) != sha) throw new InvalidDataException($"{file} does not match its SHA-256 in manifest.json");
             }
-            var artifact = JsonSerializer.Deserialize<ScoringArtifact>(File.ReadAllText(System.IO.Path.Combine(dir, "scoring.json")), ScoringArtifact.Json)
+            var artifact = JsonSerializer.Deserialize<ScoringArtifact>(File.ReadAllText(System.IO.Path.Combine(dir, "scoring.json")), ScoringArtifact.ReadJson)
                            ?? throw new InvalidDataException("scoring.json is empty");
             artifact.Verify();
             var schema = manifest.ParseSchema();

@@ -39,6 +39,29 @@ public sealed record ModelManifest
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    /// <summary>
+    /// <see cref="Json"/> for reading a bundle: a null where the type has none (a damaged or hand-edited file) is a
+    /// JsonException at load, not a NullReferenceException on the first request that reads it.
+    /// </summary>
+    public static readonly JsonSerializerOptions ReadJson = new(Json) { RespectNullableAnnotations = true };
+
+    /// <summary>What serving and the tools read from a manifest beyond its types: lists without null entries, paired held-out arrays.</summary>
+    public void Check()
+    {
+        static void NoNulls<T>(IReadOnlyList<T>? list, string name) where T : class
+        {
+            if (list is null || list.Any(e => e is null)) throw new InvalidDataException($"manifest.json's {name} is missing or has an empty entry");
+        }
+        NoNulls(Importance, "importance");
+        NoNulls(Leaks, "leaks");
+        NoNulls(CrossValidation, "crossValidation");
+        if (HeldOut.Probabilities is null || HeldOut.Labels is null || HeldOut.Probabilities.Length != HeldOut.Labels.Length)
+            throw new InvalidDataException("manifest.json's held-out probabilities and labels do not pair up");
+        if (HeldOut.Probabilities.Any(p => !(p is >= 0 and <= 1)))
+            throw new InvalidDataException("manifest.json's held-out probabilities are not all probabilities");
+        if (Files.Any(f => f.Value is null)) throw new InvalidDataException("manifest.json lists a file without its SHA-256");
+    }
 }
 
 public sealed record TrainerInfo(string Name, string Description, IReadOnlyDictionary<string, double> HyperParameters, string Selection);

@@ -34,8 +34,10 @@ public sealed class ModelRegistry(string root)
     public static ModelManifest ReadManifest(string dir)
     {
         var path = Path.Combine(dir, "manifest.json");
-        return JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), ModelManifest.Json)
-               ?? throw new InvalidDataException($"{path} is empty");
+        var manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), ModelManifest.ReadJson)
+                       ?? throw new InvalidDataException($"{path} is empty");
+        manifest.Check();
+        return manifest;
     }
 
     /// <summary>The champion's version name, or null when none is set.</summary>

@@ -17,6 +17,7 @@ public sealed record ScoringArtifact
     public sealed record CheckVector(float[] X, double Raw);
 
     public static readonly JsonSerializerOptions Json = new(ModelManifest.Json) { WriteIndented = false };
+    public static readonly JsonSerializerOptions ReadJson = new(ModelManifest.ReadJson) { WriteIndented = false };
 
     public void Verify()
     {

@@ -69,22 +69,29 @@ public class DamagedBundleProperties
         finally { Directory.Delete(dir, true); }
     }
 
-    /// <summary>Damage found by the property above, kept as fixed cases: each loaded and then failed on the first lead.</summary>
+    /// <summary>Damage found by the property above, kept as fixed cases: each loaded and then failed on the first lead (or, a
+    /// tree's slot beyond the plan, read memory outside the lead's features).</summary>
     [Theory]
     [InlineData("$.calibrator", null)]
     [InlineData("$.plan.encoders.*.vocabulary.0", null)]
     [InlineData("$.plan.encoders.*.levels.0", null)]
     [InlineData("$.plan.encoders.*.levels", null)]
     [InlineData("$.plan.timestampField", "999")]
+    [InlineData("$.model.parts.*.trees.0.feature.0", "100000")]
+    [InlineData("manifest:$.importance", null)]
+    [InlineData("manifest:$.importance.0", null)]
+    [InlineData("manifest:$.heldOut.labels.0", null)]
+    [InlineData("manifest:$.trainer.name", null)]
     public void DamageThatOnlyALeadWouldReachIsRefusedAtLoad(string where, string? json)
     {
         var dir = RepoPaths.TempDir("lp-damaged");
         try
         {
             foreach (var f in Directory.GetFiles(Source.Value)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
-            var path = Path.Combine(dir, "scoring.json");
+            var inManifest = where.StartsWith("manifest:", StringComparison.Ordinal);
+            var path = Path.Combine(dir, inManifest ? "manifest.json" : "scoring.json");
             var root = JsonNode.Parse(File.ReadAllText(path))!;
-            var parts = where.Split('.')[1..];
+            var parts = where[(inManifest ? "manifest:".Length : 0)..].Split('.')[1..];
             Set(root, parts, json is null ? null : JsonNode.Parse(json));
             File.WriteAllText(path, root.ToJsonString());
             Rehash(dir);
