@@ -143,6 +143,9 @@ public sealed class ModelRoutesTests(ModelFixture fx)
         Assert.False(string.IsNullOrEmpty(op.GetProperty("summary").GetString()), $"{method} {route} has no summary");
         Assert.False(string.IsNullOrEmpty(op.GetProperty("operationId").GetString()), $"{method} {route} has no operationId");
         Assert.NotEmpty(op.GetProperty("tags").EnumerateArray());
+        // A route that needs a key says so; the open ones (health) do not.
+        var secured = op.TryGetProperty("security", out var security) && security.EnumerateArray().Any(r => r.TryGetProperty("ApiKey", out _));
+        Assert.Equal(!route.StartsWith("/health", StringComparison.Ordinal), secured);
         var listed = op.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToHashSet();
         foreach (var code in codes) Assert.True(listed.Contains(code), $"{method} {route} does not document {code} (it lists {string.Join(", ", listed)})");
         foreach (var code in listed.Where(c => c[0] is '4' or '5'))

@@ -27,7 +27,7 @@ public static class OpenApiDocs
                 Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = ApiKeyHandler.Header,
                 Description = "An API key; roles: scorer (predict), analyst (model), admin (everything).",
             });
-            c.AddSecurityRequirement(doc => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyHandler.SchemeName, doc)] = [] });
+            c.OperationFilter<ApiKeyRequirementFilter>();
             c.SchemaFilter<ExamplesFilter>();
             c.OperationFilter<CsvBatchFilter>();
             c.DocumentFilter<ServedModelFilter>();
@@ -110,6 +110,17 @@ internal sealed class ServedModelFilter(ModelHolder models) : IDocumentFilter
     // JsonValue.Create(string) is null only for a null string, and an example is never null.
     private static JsonNode Value(FieldGuideEntry f) =>
         f.Type == "number" && double.TryParse(f.Example, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? JsonValue.Create(d) : JsonValue.Create(f.Example)!;
+}
+
+/// <summary>The key requirement on the routes that need one; health, metrics and the document itself are open.</summary>
+internal sealed class ApiKeyRequirementFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any() || !metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any()) return;
+        operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyHandler.SchemeName, context.Document)] = [] }];
+    }
 }
 
 /// <summary>/predict/batch also takes and answers text/csv: describe those bodies as CSV text with an example, not as the JSON array.</summary>
