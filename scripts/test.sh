@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: restores, builds (warnings are errors), starts what the tests need, runs every test project.
+# Runs the whole test suite: restores, builds (warnings are errors), starts what the tests need, runs every test project
+# (a failed test prints its message and stack, so a CI log says why).
 # Used by the README and by .ci/run; safe to run on a fresh machine of this kind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ dotnet build LeadPropensity.sln -c Release -nologo -v q
 
 log=$(mktemp)
 status=0
-dotnet test LeadPropensity.sln -c Release --no-build -nologo -v q 2>&1 | tee "$log" || status=$?
+dotnet test LeadPropensity.sln -c Release --no-build -nologo -v q --logger "console;verbosity=minimal" 2>&1 | tee "$log" || status=$?
 
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
