@@ -6,7 +6,8 @@ namespace LeadPropensity.Core.Bundles;
 /// What scoring.json must hold beyond what its check vectors prove: the check vectors score the model, but a damaged
 /// level list, vocabulary, calibrator or timestamp index would only fail on the first lead that reaches it. Every
 /// encoder and the calibrator are exercised here once, at load, so a bundle either is refused with a reason or scores
-/// any lead to a probability.
+/// any lead to a probability. A null member is refused before this, by <see cref="ScoringArtifact.ReadJson"/>; null
+/// entries of lists are not, so they are looked for here.
 /// </summary>
 internal static class ArtifactChecks
 {
@@ -15,8 +16,6 @@ internal static class ArtifactChecks
 
     public static void Check(ScoringArtifact a)
     {
-        if (a.Plan?.Encoders is null || a.Model is null || a.Calibrator is null || a.Checks is null)
-            throw new InvalidDataException("scoring.json lacks its plan, model, calibrator or checks");
         CheckPlan(a.Plan);
         CheckCalibrator(a.Calibrator);
         CheckModel(a.Model, a.Plan.Width);
@@ -49,7 +48,7 @@ internal static class ArtifactChecks
                 throw new InvalidDataException($"the linear model has {l.Weights.Length} weights, {l.Means.Length} means and {l.Scales.Length} scales for {width} slots");
             case TreeEnsembleModel t when t.Trees.Any(tree => tree.Feature.Any(f => f >= width)):
                 throw new InvalidDataException($"a tree splits on a slot beyond the plan's {width}");
-            case BlendModel b when b.Parts is null || b.Weights is null || b.Parts.Count != b.Weights.Length || b.Parts.Count == 0 || b.Parts.Any(p => p is null):
+            case BlendModel b when b.Parts.Count != b.Weights.Length || b.Parts.Count == 0 || b.Parts.Any(p => p is null):
                 throw new InvalidDataException("the blend's parts and weights do not pair up");
             case BlendModel b:
                 foreach (var part in b.Parts) CheckModel(part, width);
@@ -67,11 +66,11 @@ internal static class ArtifactChecks
             if (!seen.Add(e.Field)) throw new InvalidDataException($"the featurization plan has '{e.Field}' twice");
             var problem = e switch
             {
-                NumericEncoder n when !double.IsFinite(n.Median) || n.Edges is null || n.Edges.Any(d => !double.IsFinite(d)) || !IsAscending(n.Edges) =>
+                NumericEncoder n when !double.IsFinite(n.Median) || n.Edges.Any(d => !double.IsFinite(d)) || !IsAscending(n.Edges) =>
                     "its median or decile edges are not finite and ascending",
-                CategoricalEncoder c when c.Levels is null || c.Levels.Any(string.IsNullOrEmpty) || c.Levels.Distinct(StringComparer.OrdinalIgnoreCase).Count() != c.Levels.Count =>
+                CategoricalEncoder c when c.Levels.Any(string.IsNullOrEmpty) || c.Levels.Distinct(StringComparer.OrdinalIgnoreCase).Count() != c.Levels.Count =>
                     "its levels are not distinct, non-empty names",
-                TextEncoder t when t.Vocabulary is null || t.Vocabulary.Any(string.IsNullOrEmpty) || t.Vocabulary.Distinct(StringComparer.Ordinal).Count() != t.Vocabulary.Count =>
+                TextEncoder t when t.Vocabulary.Any(string.IsNullOrEmpty) || t.Vocabulary.Distinct(StringComparer.Ordinal).Count() != t.Vocabulary.Count =>
                     "its vocabulary is not distinct, non-empty tokens",
                 BooleanEncoder b when (b.TrueValues?.Any(v => v is null) ?? false) || (b.FalseValues?.Any(v => v is null) ?? false) =>
                     "its boolean words include a null",
@@ -89,7 +88,7 @@ internal static class ArtifactChecks
         {
             case PlattCalibrator p when !double.IsFinite(p.A) || !double.IsFinite(p.B):
                 throw new InvalidDataException("the Platt calibrator's coefficients are not finite");
-            case IsotonicCalibrator i when i.X is null || i.Y is null || i.X.Length == 0 || i.X.Length != i.Y.Length
+            case IsotonicCalibrator i when i.X.Length == 0 || i.X.Length != i.Y.Length
                                            || i.X.Any(v => !double.IsFinite(v)) || !IsAscending(i.X) || i.Y.Any(v => !(v is >= 0 and <= 1)):
                 throw new InvalidDataException("the isotonic calibrator is not an ascending step function onto probabilities");
         }

@@ -46,17 +46,20 @@ public sealed record ModelManifest
     /// </summary>
     public static readonly JsonSerializerOptions ReadJson = new(Json) { RespectNullableAnnotations = true };
 
-    /// <summary>What serving and the tools read from a manifest beyond its types: lists without null entries, paired held-out arrays.</summary>
+    /// <summary>
+    /// What serving and the tools read from a manifest beyond its types (null members are refused by <see cref="ReadJson"/>,
+    /// null entries of lists and dictionaries are not): lists without null entries, paired held-out arrays.
+    /// </summary>
     public void Check()
     {
-        static void NoNulls<T>(IReadOnlyList<T>? list, string name) where T : class
+        static void NoNulls<T>(IReadOnlyList<T> list, string name) where T : class
         {
-            if (list is null || list.Any(e => e is null)) throw new InvalidDataException($"manifest.json's {name} is missing or has an empty entry");
+            if (list.Any(e => e is null)) throw new InvalidDataException($"manifest.json's {name} has an empty entry");
         }
         NoNulls(Importance, "importance");
         NoNulls(Leaks, "leaks");
         NoNulls(CrossValidation, "crossValidation");
-        if (HeldOut.Probabilities is null || HeldOut.Labels is null || HeldOut.Probabilities.Length != HeldOut.Labels.Length)
+        if (HeldOut.Probabilities.Length != HeldOut.Labels.Length)
             throw new InvalidDataException("manifest.json's held-out probabilities and labels do not pair up");
         if (HeldOut.Probabilities.Any(p => !(p is >= 0 and <= 1)))
             throw new InvalidDataException("manifest.json's held-out probabilities are not all probabilities");

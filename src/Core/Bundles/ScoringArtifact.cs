@@ -17,7 +17,8 @@ public sealed record ScoringArtifact
     public sealed record CheckVector(float[] X, double Raw);
 
     public static readonly JsonSerializerOptions Json = new(ModelManifest.Json) { WriteIndented = false };
-    public static readonly JsonSerializerOptions ReadJson = new(ModelManifest.ReadJson) { WriteIndented = false };
+    /// <summary>For reading (indentation is a writing matter): the manifest's reading options, so both share one metadata cache.</summary>
+    public static JsonSerializerOptions ReadJson => ModelManifest.ReadJson;
 
     public void Verify()
     {

@@ -76,22 +76,13 @@ public static class ServingExtensions
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
             {
+                var key = ctx.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
+                if (key is null && !ctx.Request.Headers.ContainsKey(ApiKeyHandler.Header)) return RateLimitPartition.GetNoLimiter("");
                 var limits = ctx.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                if (ctx.User.Identity is not { IsAuthenticated: true, Name: { } key })
-                {
-                    if (!ctx.Request.Headers.ContainsKey(ApiKeyHandler.Header)) return RateLimitPartition.GetNoLimiter("");
-                    // A NUL cannot stand in a configured key name, so these partitions never meet a key's own.
-                    return RateLimitPartition.GetTokenBucketLimiter("\0invalid:" + (ctx.Connection.RemoteIpAddress?.ToString() ?? "?"), _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = limits.InvalidKeyTokenLimit, TokensPerPeriod = limits.InvalidKeyTokensPerPeriod,
-                        ReplenishmentPeriod = limits.ReplenishmentPeriod, QueueLimit = 0, AutoReplenishment = true,
-                    });
-                }
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.TokenLimit, TokensPerPeriod = limits.TokensPerPeriod,
-                    ReplenishmentPeriod = limits.ReplenishmentPeriod, QueueLimit = 0, AutoReplenishment = true,
-                });
+                // A NUL cannot stand in a configured key name, so the partitions of keys that match none never meet a key's own.
+                return key is null
+                    ? Bucket("\0invalid:" + (ctx.Connection.RemoteIpAddress?.ToString() ?? "?"), limits.InvalidKeyTokenLimit, limits.InvalidKeyTokensPerPeriod, limits.ReplenishmentPeriod)
+                    : Bucket(key, limits.TokenLimit, limits.TokensPerPeriod, limits.ReplenishmentPeriod);
             });
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = async (context, ct) =>
@@ -111,6 +102,12 @@ public static class ServingExtensions
         });
         return builder;
     }
+
+    private static RateLimitPartition<string> Bucket(string partition, int tokenLimit, int tokensPerPeriod, TimeSpan period) =>
+        RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = tokenLimit, TokensPerPeriod = tokensPerPeriod, ReplenishmentPeriod = period, QueueLimit = 0, AutoReplenishment = true,
+        });
 
     /// <summary>The rules (loaded and checked at start), the scoring policy, the model holder and its watcher, metrics.</summary>
     public static IHostApplicationBuilder AddLeadScoring(this IHostApplicationBuilder builder)

@@ -38,10 +38,9 @@ public class DamagedBundleProperties
     [Property(MaxTest = 500, Arbitrary = [typeof(DamagedBundleProperties)])]
     public void ADamagedBundleIsRefusedWithInvalidDataOrStillScores((string File, int Seed) damage)
     {
-        var dir = RepoPaths.TempDir("lp-damaged");
+        var dir = CopyOfShipped();
         try
         {
-            foreach (var f in Directory.GetFiles(Source.Value)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
             var path = Path.Combine(dir, damage.File);
             var root = JsonNode.Parse(File.ReadAllText(path))!;
             var what = Damage(root, new Random(damage.Seed));
@@ -84,10 +83,9 @@ public class DamagedBundleProperties
     [InlineData("manifest:$.trainer.name", null)]
     public void DamageThatOnlyALeadWouldReachIsRefusedAtLoad(string where, string? json)
     {
-        var dir = RepoPaths.TempDir("lp-damaged");
+        var dir = CopyOfShipped();
         try
         {
-            foreach (var f in Directory.GetFiles(Source.Value)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
             var inManifest = where.StartsWith("manifest:", StringComparison.Ordinal);
             var path = Path.Combine(dir, inManifest ? "manifest.json" : "scoring.json");
             var root = JsonNode.Parse(File.ReadAllText(path))!;
@@ -112,6 +110,13 @@ public class DamagedBundleProperties
         if (int.TryParse(last, out var j)) node.AsArray()[j] = value;
         else if (node is JsonObject o && (o.ContainsKey(last) || value is not null)) o[last] = value;
         else throw new InvalidOperationException($"no {last} at {string.Join('.', path)}");
+    }
+
+    private static string CopyOfShipped()
+    {
+        var dir = RepoPaths.TempDir("lp-damaged");
+        foreach (var f in Directory.GetFiles(Source.Value)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        return dir;
     }
 
     /// <summary>Walks from the root to a random node (stopping early now and then, so containers are hit too) and damages it.</summary>
