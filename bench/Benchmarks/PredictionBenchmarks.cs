@@ -5,7 +5,18 @@ using LeadPropensity.Core.Rules;
 using LeadPropensity.Core.Scoring;
 using LeadPropensity.Core.State;
 
-BenchmarkRunner.Run<LeadPropensity.Benchmarks.PredictionBenchmarks>(args: args);
+if (args is ["loop", var seconds])
+{
+    // For a profiler: the predict path over and over (bench/RESULTS.md names the command where it is used).
+    var b = new LeadPropensity.Benchmarks.ServingPathBenchmarks();
+    b.Setup();
+    var until = DateTime.UtcNow.AddSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+    long n = 0;
+    while (DateTime.UtcNow < until) { for (var i = 0; i < 1000; i++) b.Predict(); n += 1000; }
+    Console.WriteLine($"{n} predictions");
+    return;
+}
+BenchmarkSwitcher.FromTypes([typeof(LeadPropensity.Benchmarks.PredictionBenchmarks), typeof(LeadPropensity.Benchmarks.ServingPathBenchmarks)]).Run(args);
 
 namespace LeadPropensity.Benchmarks
 {
@@ -27,7 +38,7 @@ namespace LeadPropensity.Benchmarks
         {
             var models = Environment.GetEnvironmentVariable("MODELS") ?? "/tmp/srv-models";
             _bundle = ModelBundle.Load(new ModelRegistry(models).Resolve("champion"));
-            var root = Environment.GetEnvironmentVariable("REPO") ?? FindRepo();
+            var root = Environment.GetEnvironmentVariable("REPO") ?? Repo.Find();
             _scorer = new LeadScorer(RuleSet.Load(Path.Combine(root, "rules.json")), new ScoringPolicy());
             _lead = new Dictionary<string, string?>
             {
@@ -69,8 +80,11 @@ namespace LeadPropensity.Benchmarks
 
         [Benchmark(Description = "LeadScorer.Assess (model, rules, band, reasons)")]
         public LeadAssessment Assess() => _scorer.Assess(_bundle, null, _lead);
+    }
 
-        private static string FindRepo()
+    internal static class Repo
+    {
+        public static string Find()
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LeadPropensity.sln"))) dir = dir.Parent;

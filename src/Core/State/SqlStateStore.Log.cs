@@ -10,12 +10,13 @@ public abstract partial class SqlStateStore
     private const int Chunk = 500;
 
     /// <summary>
-    /// The table whose (lead_id, at, id) rows find a lead's logged predictions by id: the log itself where the store keeps
-    /// a lead index on it, or an index of its own that <see cref="UpdateLeadLookupAsync"/> brings up to date before a read.
+    /// The table whose (lead_id, at, id) rows find a lead's latest logged prediction by id, and whether it has one: the log
+    /// itself where the store keeps a lead index on it, or an index of its own (holding at least each lead's latest) that
+    /// <see cref="UpdateLeadLookupAsync"/> brings up to date before a read.
     /// </summary>
     protected virtual string LeadLookup => "predictions";
 
-    /// <summary>Makes <see cref="LeadLookup"/> cover every logged prediction (inside <paramref name="tx"/> when given).</summary>
+    /// <summary>Makes <see cref="LeadLookup"/> cover every logged prediction's lead (inside <paramref name="tx"/> when given).</summary>
     protected virtual Task UpdateLeadLookupAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) => Task.CompletedTask;
 
     // The log's own predictions keep their feature values only, as a JSON array, with features_keys naming a list of field

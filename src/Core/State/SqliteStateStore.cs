@@ -150,6 +150,22 @@ public sealed class SqliteStateStore : SqlStateStore
             CREATE TABLE feature_keys (id INTEGER PRIMARY KEY, names_json TEXT NOT NULL);
             ALTER TABLE predictions ADD COLUMN features_keys INTEGER;
             """),
+        // Every read by lead wants a lead's latest prediction (or whether it has one), never its older ones. An index of
+        // every prediction grows with the log, so each bulk pass dirtied more of its pages: at 2 million predictions a
+        // pass wrote about a page per prediction it added. Keyed by the lead alone and holding its latest (at, id), the
+        // index stays as large as the number of leads, and a pass dirties at most that many pages.
+        new(6, "lead index keeps each lead's latest prediction", """
+            CREATE TABLE prediction_latest (lead_id TEXT PRIMARY KEY, at TEXT NOT NULL, id INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO prediction_latest (lead_id, at, id)
+                SELECT lead_id, at, id FROM (
+                    SELECT lead_id, at, id, ROW_NUMBER() OVER (PARTITION BY lead_id ORDER BY at DESC, id DESC) AS n FROM prediction_leads)
+                WHERE n = 1;
+            DROP TRIGGER prediction_leads_delete;
+            DROP TABLE prediction_leads;
+            CREATE TRIGGER prediction_latest_delete AFTER DELETE ON predictions BEGIN
+                DELETE FROM prediction_latest WHERE lead_id = OLD.lead_id AND id = OLD.id;
+            END;
+            """),
     ];
 
     /// <summary>
@@ -158,17 +174,20 @@ public sealed class SqliteStateStore : SqlStateStore
     /// </summary>
     internal int LeadIndexLag { get; init; } = 50_000;
 
-    protected override string LeadLookup => "prediction_leads";
+    protected override string LeadLookup => "prediction_latest";
 
-    // Predictions above the mark, in index order: each index page is written once per pass, not once per prediction.
-    // Ids only grow (AUTOINCREMENT), so "above the mark" is exactly what no pass has seen. Nothing is written unless at
-    // least `atLeast` predictions wait.
+    // Predictions above the mark, in lead order: each index page is written once per pass, not once per prediction. Ids
+    // only grow (AUTOINCREMENT), so "above the mark" is exactly what no pass has seen. A lead's entry moves only to a later
+    // (at, id), so a pass that meets a lead's predictions in any order, or an older one than indexed, keeps the latest.
+    // Nothing is written unless at least `atLeast` predictions wait.
     private static async Task IndexLeadsAsync(DbConnection c, DbTransaction tx, long atLeast, CancellationToken ct)
     {
         if (await UnindexedAsync(c, tx, ct) < atLeast) return;
         await ExecuteAsync(c, tx, """
-            INSERT OR IGNORE INTO prediction_leads (lead_id, at, id)
-                SELECT lead_id, at, id FROM predictions WHERE id > (SELECT upto FROM prediction_leads_upto) ORDER BY lead_id, at, id;
+            INSERT INTO prediction_latest (lead_id, at, id)
+                SELECT lead_id, at, id FROM predictions WHERE id > (SELECT upto FROM prediction_leads_upto) ORDER BY lead_id, at, id
+            ON CONFLICT (lead_id) DO UPDATE SET at = excluded.at, id = excluded.id
+                WHERE excluded.at > prediction_latest.at OR (excluded.at = prediction_latest.at AND excluded.id > prediction_latest.id);
             UPDATE prediction_leads_upto SET upto = MAX(upto, (SELECT COALESCE(MAX(id), 0) FROM predictions));
             """, ct);
     }

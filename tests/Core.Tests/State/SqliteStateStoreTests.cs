@@ -118,22 +118,22 @@ public sealed class SqliteStateStoreTests : StateStoreContract
             await v2.AppendPredictionsAsync([new PredictionRecord("L-2", at, "v0", "model", 0.5, 50, "SQL", "{}")]);
             await v2.UpsertOutcomesAsync([new OutcomeRecord("L-1", true, at.AddDays(3))]);
             await Sql(old, """
-                DROP TRIGGER prediction_leads_delete; DROP TABLE prediction_leads; DROP TABLE prediction_leads_upto;
+                DROP TRIGGER prediction_latest_delete; DROP TABLE prediction_latest; DROP TABLE prediction_leads_upto;
                 DROP TABLE feature_keys; ALTER TABLE predictions DROP COLUMN features_keys;
                 CREATE INDEX ix_predictions_lead ON predictions (lead_id, at, id); DELETE FROM schema_migrations WHERE version >= 3
                 """);
         }
 
         var store = Open(old);
-        Assert.Equal(3, await store.MigrateAsync());
+        Assert.Equal(4, await store.MigrateAsync());
         Assert.Equal([.. migrations.Select(m => m.Version)], await ((SqlStateStore)store).AppliedMigrationsAsync());
-        // The log keeps only its time index; the lead index is a table of its own, holding every logged prediction already.
+        // The log keeps only its time index; the lead index is a table of its own, holding each logged lead's latest already.
         Assert.Equal("ix_predictions_at", await Sql(old,
             "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'predictions' AND sql IS NOT NULL ORDER BY name)"));
-        Assert.Equal("4 4", await Sql(old, "SELECT (SELECT COUNT(*) FROM prediction_leads) || ' ' || (SELECT upto FROM prediction_leads_upto)"));
+        Assert.Equal("2 4", await Sql(old, "SELECT (SELECT COUNT(*) FROM prediction_latest) || ' ' || (SELECT upto FROM prediction_leads_upto)"));
         // A lead's latest prediction is one seek in it: no sorting of the lead's rows.
-        var plan = await PlanAsync(old, "SELECT id FROM prediction_leads WHERE lead_id = 'L-1' ORDER BY at DESC, id DESC LIMIT 1");
-        Assert.Contains("prediction_leads", plan);
+        var plan = await PlanAsync(old, "SELECT id FROM prediction_latest WHERE lead_id = 'L-1' ORDER BY at DESC, id DESC LIMIT 1");
+        Assert.Contains("prediction_latest", plan);
         Assert.DoesNotContain("TEMP B-TREE", plan);
         // The log is kept, and the outcome still meets its lead's latest prediction (the one logged first, two hours on).
         Assert.Equal(4, (await store.GetPredictionsAsync()).Count);
@@ -148,7 +148,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         PredictionRecord Row(int i) => new($"L-{i}", at.AddMinutes(i), "v1", "model", 0.01 * i, i, "MQL", $$"""{"n":"{{i}}"}""");
         async Task<string?> Indexed() => await Sql(ConnectionString,
-            "SELECT (SELECT COUNT(*) FROM prediction_leads) || ' of ' || (SELECT COUNT(*) FROM predictions) || ', up to ' || (SELECT upto FROM prediction_leads_upto)");
+            "SELECT (SELECT COUNT(*) FROM prediction_latest) || ' of ' || (SELECT COUNT(*) FROM predictions) || ', up to ' || (SELECT upto FROM prediction_leads_upto)");
 
         // Below the lag, the writer leaves its rows for a later pass...
         await store.AppendPredictionsAsync([Row(1), Row(2), Row(3)]);
@@ -166,7 +166,8 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         await store.AppendPredictionsAsync([Row(7) with { LeadId = "L-6", At = at.AddHours(1), Score = 77 }]);
         Assert.Equal(77, Assert.Single(await store.GetScoredOutcomesAsync()).Score);
         Assert.Equal(1, await store.CountUnscoredOutcomesAsync());
-        Assert.Equal("7 of 7, up to 7", await Indexed());
+        // One entry per lead: L-6's second prediction took the place of its first.
+        Assert.Equal("6 of 7, up to 7", await Indexed());
 
         // Deleting old predictions takes them out of the lead index too, indexed or not.
         await store.AppendPredictionsAsync([Row(8)]);
@@ -174,6 +175,57 @@ public sealed class SqliteStateStoreTests : StateStoreContract
         Assert.Equal("1 of 2, up to 7", await Indexed());
         Assert.Equal(77, Assert.Single(await store.GetScoredOutcomesAsync()).Score);
         Assert.Equal("2 of 2, up to 8", await Indexed());
+    }
+
+    [Fact]
+    public async Task AFileWhoseLeadIndexHeldEveryPredictionKeepsEachLeadsLatest()
+    {
+        // A file as version 5 left it: an index entry for every logged prediction. L-1 was scored three times, the last
+        // two at the same moment (a batch), and logged out of time order; L-2 once, and its prediction later deleted.
+        var old = await NewDatabaseAsync();
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        await using (var v5 = new SqliteStateStore(old) { LeadIndexLag = 1 })
+        {
+            await v5.MigrateAsync();
+            await v5.AppendPredictionsAsync([
+                new PredictionRecord("L-1", at.AddHours(1), "v1", "model", 0.2, 20, "MQL", "{}"),
+                new PredictionRecord("L-1", at, "v1", "model", 0.1, 10, "MQL", "{}"),
+                new PredictionRecord("L-1", at.AddHours(1), "v1", "model", 0.3, 30, "MQL", "{}"),
+                new PredictionRecord("L-2", at, "v1", "model", 0.4, 40, "SQL", "{}"),
+                new PredictionRecord("L-3", at.AddDays(1), "v1", "model", 0.5, 50, "SQL", "{}")]);
+            await Sql(old, """
+                DROP TRIGGER prediction_latest_delete; DROP TABLE prediction_latest;
+                CREATE TABLE prediction_leads (
+                    lead_id TEXT NOT NULL, at TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (lead_id, at, id)) WITHOUT ROWID;
+                INSERT INTO prediction_leads (lead_id, at, id) SELECT lead_id, at, id FROM predictions;
+                CREATE TRIGGER prediction_leads_delete AFTER DELETE ON predictions BEGIN
+                    DELETE FROM prediction_leads WHERE lead_id = OLD.lead_id AND at = OLD.at AND id = OLD.id;
+                END;
+                DELETE FROM predictions WHERE lead_id = 'L-2';
+                DELETE FROM schema_migrations WHERE version >= 6
+                """);
+        }
+
+        var store = Open(old);
+        Assert.Equal(1, await store.MigrateAsync());
+        Assert.Equal("L-1 3, L-3 5", await Sql(old, "SELECT group_concat(lead_id || ' ' || id, ', ') FROM (SELECT * FROM prediction_latest ORDER BY lead_id)"));
+        Assert.Equal("0", await Sql(old, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'prediction_leads%' AND name != 'prediction_leads_upto'"));
+        await store.UpsertOutcomesAsync([new OutcomeRecord("L-1", true, at.AddDays(2)), new OutcomeRecord("L-2", false, at.AddDays(2))]);
+        Assert.Equal(30, Assert.Single(await store.GetScoredOutcomesAsync()).Score);
+        Assert.Equal(1, await store.CountUnscoredOutcomesAsync());
+
+        // From now on a prediction older than a lead's latest leaves the entry as it is; a later one takes its place.
+        await store.AppendPredictionsAsync([new PredictionRecord("L-1", at.AddMinutes(1), "v1", "model", 0.6, 60, "SQL", "{}")]);
+        Assert.Equal(30, Assert.Single(await store.GetScoredOutcomesAsync()).Score);
+        await store.AppendPredictionsAsync([new PredictionRecord("L-1", at.AddHours(1), "v2", "model", 0.7, 70, "SQL", "{}")]);
+        Assert.Equal(70, Assert.Single(await store.GetScoredOutcomesAsync()).Score);
+        // Deleting a lead's older predictions keeps its entry; deleting its latest (and so all older ones) takes it out.
+        Assert.Equal(2, await store.DeletePredictionsBeforeAsync(at.AddMinutes(30)));
+        Assert.Equal(70, Assert.Single(await store.GetScoredOutcomesAsync()).Score);
+        Assert.Equal(3, await store.DeletePredictionsBeforeAsync(at.AddHours(2)));
+        Assert.Empty(await store.GetScoredOutcomesAsync());
+        Assert.Equal(2, await store.CountUnscoredOutcomesAsync());
+        Assert.Equal("L-3", await Sql(old, "SELECT group_concat(lead_id, ', ') FROM prediction_latest"));
     }
 
     [Fact]

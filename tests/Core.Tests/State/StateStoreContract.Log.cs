@@ -165,12 +165,12 @@ public abstract partial class StateStoreContract
     [Fact]
     public async Task AStoreFromBeforeTheListsOfNamesIsUpgradedAndReadsItsOldRowsAsBefore()
     {
-        // A log as the version before left it: whole objects in features_json, no feature_keys, the last migration not run.
+        // A log as the version before left it: whole objects in features_json, no feature_keys, that migration not run.
         var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         var old = Prediction("L-old", at);
         await Store.AppendPredictionsAsync([old]);
-        var last = ((SqlStateStore)Store).Migrations[^1].Version;
-        await SqlAsync($"DROP TABLE feature_keys; ALTER TABLE predictions DROP COLUMN features_keys; DELETE FROM schema_migrations WHERE version = {last}");
+        var names = ((SqlStateStore)Store).Migrations.Single(m => m.Description == "feature names kept once per list").Version;
+        await SqlAsync($"DROP TABLE feature_keys; ALTER TABLE predictions DROP COLUMN features_keys; DELETE FROM schema_migrations WHERE version = {names}");
 
         var store = Open();
         Assert.Equal(1, await store.MigrateAsync());
