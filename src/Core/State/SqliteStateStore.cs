@@ -153,13 +153,15 @@ public sealed class SqliteStateStore : SqlStateStore
         // Every read by lead wants a lead's latest prediction (or whether it has one), never its older ones. An index of
         // every prediction grows with the log, so each bulk pass dirtied more of its pages: at 2 million predictions a
         // pass wrote about a page per prediction it added. Keyed by the lead alone and holding its latest (at, id), the
-        // index stays as large as the number of leads, and a pass dirties at most that many pages.
+        // index stays as large as the number of leads, and a pass dirties at most that many pages. The old index is read in
+        // its own order, so the move streams: 2 million entries of 500,000 leads moved in 0.95 s, where picking each lead's
+        // latest with ROW_NUMBER() took 3.95 s (one run, SQLite 3.40 from Python, on this machine).
         new(6, "lead index keeps each lead's latest prediction", """
             CREATE TABLE prediction_latest (lead_id TEXT PRIMARY KEY, at TEXT NOT NULL, id INTEGER NOT NULL) WITHOUT ROWID;
             INSERT INTO prediction_latest (lead_id, at, id)
-                SELECT lead_id, at, id FROM (
-                    SELECT lead_id, at, id, ROW_NUMBER() OVER (PARTITION BY lead_id ORDER BY at DESC, id DESC) AS n FROM prediction_leads)
-                WHERE n = 1;
+                SELECT lead_id, at, id FROM prediction_leads WHERE true ORDER BY lead_id, at, id
+            ON CONFLICT (lead_id) DO UPDATE SET at = excluded.at, id = excluded.id
+                WHERE excluded.at > prediction_latest.at OR (excluded.at = prediction_latest.at AND excluded.id > prediction_latest.id);
             DROP TRIGGER prediction_leads_delete;
             DROP TABLE prediction_leads;
             CREATE TRIGGER prediction_latest_delete AFTER DELETE ON predictions BEGIN
