@@ -34,35 +34,58 @@ public sealed class LoggedFeatures
     /// <summary>The features (field name, raw value or null).</summary>
     public static LoggedFeatures Write(IEnumerable<KeyValuePair<string, string?>> features)
     {
-        // One scratch buffer, writer and name list per thread: only the exact-size values are allocated (and a list of
-        // names the first time it is seen).
-        var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        var w = t_writer ??= new System.Text.Json.Utf8JsonWriter(buffer);
-        w.Reset(buffer);
-        var names = t_names ??= new string[64];
-        var count = 0;
+        var w = new ValuesWriter();
+        // The JSON routes hand over a Dictionary: walked with its own enumerator, not through the interface per entry.
+        if (features is Dictionary<string, string?> dictionary)
+            foreach (var (field, value) in dictionary) w.Add(field, value);
+        else
+            foreach (var (field, value) in features) w.Add(field, value);
+        return w.Finish();
+    }
+
+    /// <summary>
+    /// Writes values into the thread's scratch buffer as they come, noting their names. One buffer and name list per
+    /// thread: only the exact-size values are allocated (and a list of names the first time it is seen).
+    /// </summary>
+    private ref struct ValuesWriter
+    {
+        private readonly System.Buffers.ArrayBufferWriter<byte> _buffer;
+        private string[] _names;
+        private int _count;
         // A CRM sends the same names every time: compared with this thread's last list as they come, they are looked up
         // (hashed) only when they differ from it.
-        var last = t_last;
-        var same = last is not null;
-        w.WriteStartArray();
-        foreach (var (field, value) in features)
+        private readonly FieldNames? _last;
+        private bool _same;
+
+        public ValuesWriter()
         {
-            if (count == names.Length) Array.Resize(ref names, count * 2);
-            if (same && (count >= last!.Count || !string.Equals(last[count], field, StringComparison.Ordinal))) same = false;
-            names[count++] = field;
-            if (value is null) w.WriteNullValue();
-            else w.WriteStringValue(value);
+            _buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
+            _buffer.ResetWrittenCount();
+            _names = t_names ??= new string[64];
+            _last = t_last;
+            _same = _last is not null;
+            Put(_buffer, (byte)'[');
         }
-        w.WriteEndArray();
-        w.Flush();
-        t_names = names;
-        var given = names.AsSpan(0, count);
-        var list = same && count == last!.Count ? last : FieldNames.Of(given);
-        t_last = list;
-        given.Clear();
-        return new LoggedFeatures(list, buffer.WrittenSpan.ToArray());
+
+        public void Add(string field, string? value)
+        {
+            if (_count == _names.Length) Array.Resize(ref _names, _count * 2);
+            if (_same && (_count >= _last!.Count || !string.Equals(_last[_count], field, StringComparison.Ordinal))) _same = false;
+            if (_count > 0) Put(_buffer, (byte)',');
+            _names[_count++] = field;
+            WriteValue(_buffer, value);
+        }
+
+        public readonly LoggedFeatures Finish()
+        {
+            Put(_buffer, (byte)']');
+            t_names = _names;
+            var given = _names.AsSpan(0, _count);
+            var list = _same && _count == _last!.Count ? _last : FieldNames.Of(given);
+            t_last = list;
+            given.Clear();
+            return new LoggedFeatures(list, _buffer.WrittenSpan.ToArray());
+        }
     }
 
     /// <summary>
@@ -101,8 +124,45 @@ public sealed class LoggedFeatures
     private static InvalidDataException NotValues(int count, Exception? inner = null) =>
         new($"logged feature values are not a JSON array of {count} strings or nulls", inner);
 
+    /// <summary>
+    /// Printable ASCII that JSON's default escaping (<see cref="System.Text.Encodings.Web.JavaScriptEncoder.Default"/>, what
+    /// <see cref="System.Text.Json.Utf8JsonWriter"/> uses unless told otherwise) writes as itself: asked of the encoder, so
+    /// a value made only of these is copied byte for byte and every other value is escaped by the encoder itself. The
+    /// stored bytes are the same either way.
+    /// </summary>
+    private static readonly System.Buffers.SearchValues<char> Plain = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c)
+            .Where(c => System.Text.Json.JsonEncodedText.Encode(c.ToString()).EncodedUtf8Bytes.SequenceEqual([(byte)c]))]);
+
+    /// <summary>One value as a JSON string (or null), escaped as <see cref="System.Text.Json.Utf8JsonWriter"/> would.</summary>
+    private static void WriteValue(System.Buffers.ArrayBufferWriter<byte> buffer, string? value)
+    {
+        if (value is null) { "null"u8.CopyTo(buffer.GetSpan(4)); buffer.Advance(4); return; }
+        if (value.AsSpan().ContainsAnyExcept(Plain))
+        {
+            var escaped = System.Text.Json.JsonEncodedText.Encode(value).EncodedUtf8Bytes;
+            var to = buffer.GetSpan(escaped.Length + 2);
+            to[0] = (byte)'"';
+            escaped.CopyTo(to[1..]);
+            to[escaped.Length + 1] = (byte)'"';
+            buffer.Advance(escaped.Length + 2);
+            return;
+        }
+        // Plain ASCII: a character is its byte.
+        var span = buffer.GetSpan(value.Length + 2);
+        span[0] = (byte)'"';
+        System.Text.Ascii.FromUtf16(value, span[1..], out var written);
+        span[written + 1] = (byte)'"';
+        buffer.Advance(written + 2);
+    }
+
+    private static void Put(System.Buffers.ArrayBufferWriter<byte> buffer, byte b)
+    {
+        buffer.GetSpan(1)[0] = b;
+        buffer.Advance(1);
+    }
+
     [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
-    [ThreadStatic] private static System.Text.Json.Utf8JsonWriter? t_writer;
     [ThreadStatic] private static string[]? t_names;
     [ThreadStatic] private static FieldNames? t_last;
 }

@@ -15,7 +15,7 @@ public class LoggedFeaturesProperties
     // Names and values from a small alphabet with quotes, backslashes, control and non-ASCII characters (escaped in JSON),
     // so that escapes are common; values are sometimes null; names may repeat in a list.
     private static readonly Gen<string> Text =
-        TextGen.Of("a", "B", "7", " ", "\"", "\\", "\n", "é", "€", "<", "'", "\u0001", "😀");
+        TextGen.Of("a", "B", "7", " ", "\"", "\\", "\n", "é", "€", "<", "'", "+", "&", "`", "\u0001", "\u007F", "😀");
 
     private static Arbitrary<List<KeyValuePair<string, string?>>> Leads() =>
         Gen.Zip(Text, Gen.Frequency((1, Gen.Constant<string?>(null)), (4, Text.Select(t => (string?)t))))
@@ -36,6 +36,28 @@ public class LoggedFeaturesProperties
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    // Values made only of characters JSON writes as themselves are copied rather than written by Utf8JsonWriter: every ASCII
+    // character, alone and inside plain text, must come out as the writer writes it (escaped or not).
+    [Fact]
+    public void EveryAsciiCharacterIsStoredAsUtf8JsonWriterWritesIt()
+    {
+        static byte[] Written(string v)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartArray();
+                w.WriteStringValue(v);
+                w.WriteNullValue();
+                w.WriteEndArray();
+            }
+            return buffer.WrittenSpan.ToArray();
+        }
+        for (var c = 0; c < 0x80; c++)
+            foreach (var v in new[] { ((char)c).ToString(), $"Sales {(char)c} Team Lead 201-1000" })
+                Assert.Equal(Written(v), LoggedFeatures.Write([new("f", v), new("g", null)]).Values.ToArray());
     }
 
     [Property]
