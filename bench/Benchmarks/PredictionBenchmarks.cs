@@ -36,10 +36,7 @@ namespace LeadPropensity.Benchmarks
         [GlobalSetup]
         public void Setup()
         {
-            var models = Environment.GetEnvironmentVariable("MODELS") ?? "/tmp/srv-models";
-            _bundle = ModelBundle.Load(new ModelRegistry(models).Resolve("champion"));
-            var root = Environment.GetEnvironmentVariable("REPO") ?? Repo.Find();
-            _scorer = new LeadScorer(RuleSet.Load(Path.Combine(root, "rules.json")), new ScoringPolicy());
+            (_bundle, _scorer, _) = Repo.Served();
             _lead = new Dictionary<string, string?>
             {
                 ["created_at"] = "2025-01-01T00:42:45Z", ["lead_source"] = "direct", ["industry"] = "education", ["company_size"] = "201-1000",
@@ -84,6 +81,15 @@ namespace LeadPropensity.Benchmarks
 
     internal static class Repo
     {
+        /// <summary>The champion of MODELS (default /tmp/srv-models), a scorer with the repository's rules, and the repository root.</summary>
+        public static (ModelBundle Bundle, LeadScorer Scorer, string Root) Served()
+        {
+            var models = Environment.GetEnvironmentVariable("MODELS") ?? "/tmp/srv-models";
+            var bundle = ModelBundle.Load(new ModelRegistry(models).Resolve("champion"));
+            var root = Environment.GetEnvironmentVariable("REPO") ?? Find();
+            return (bundle, new LeadScorer(RuleSet.Load(Path.Combine(root, "rules.json")), new ScoringPolicy()), root);
+        }
+
         public static string Find()
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);

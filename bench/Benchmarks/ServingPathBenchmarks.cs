@@ -29,10 +29,7 @@ public class ServingPathBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var models = Environment.GetEnvironmentVariable("MODELS") ?? "/tmp/srv-models";
-        _bundle = ModelBundle.Load(new ModelRegistry(models).Resolve("champion"));
-        var root = Environment.GetEnvironmentVariable("REPO") ?? Repo.Find();
-        _scorer = new LeadScorer(RuleSet.Load(Path.Combine(root, "rules.json")), new ScoringPolicy());
+        (_bundle, _scorer, var root) = Repo.Served();
         _body = File.ReadAllBytes(Path.Combine(root, "bench", "serving", "lead.json"));
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
