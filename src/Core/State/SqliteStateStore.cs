@@ -156,12 +156,11 @@ public sealed class SqliteStateStore : SqlStateStore
         // index stays as large as the number of leads, and a pass dirties at most that many pages. The old index is read in
         // its own order, so the move streams: 2 million entries of 500,000 leads moved in 0.95 s, where picking each lead's
         // latest with ROW_NUMBER() took 3.95 s (one run, SQLite 3.40 from Python, on this machine).
-        new(6, "lead index keeps each lead's latest prediction", """
+        new(6, "lead index keeps each lead's latest prediction", $"""
             CREATE TABLE prediction_latest (lead_id TEXT PRIMARY KEY, at TEXT NOT NULL, id INTEGER NOT NULL) WITHOUT ROWID;
             INSERT INTO prediction_latest (lead_id, at, id)
                 SELECT lead_id, at, id FROM prediction_leads WHERE true ORDER BY lead_id, at, id
-            ON CONFLICT (lead_id) DO UPDATE SET at = excluded.at, id = excluded.id
-                WHERE excluded.at > prediction_latest.at OR (excluded.at = prediction_latest.at AND excluded.id > prediction_latest.id);
+            {KeepLatest};
             DROP TRIGGER prediction_leads_delete;
             DROP TABLE prediction_leads;
             CREATE TRIGGER prediction_latest_delete AFTER DELETE ON predictions BEGIN
@@ -178,18 +177,25 @@ public sealed class SqliteStateStore : SqlStateStore
 
     protected override string LeadLookup => "prediction_latest";
 
+    /// <summary>
+    /// The upsert that keeps prediction_latest's rule, for the migration that fills it and for every pass: a lead's entry
+    /// moves only to a later (at, id), so rows met in any order leave each lead's latest.
+    /// </summary>
+    private const string KeepLatest = """
+        ON CONFLICT (lead_id) DO UPDATE SET at = excluded.at, id = excluded.id
+            WHERE excluded.at > prediction_latest.at OR (excluded.at = prediction_latest.at AND excluded.id > prediction_latest.id)
+        """;
+
     // Predictions above the mark, in lead order: each index page is written once per pass, not once per prediction. Ids
-    // only grow (AUTOINCREMENT), so "above the mark" is exactly what no pass has seen. A lead's entry moves only to a later
-    // (at, id), so a pass that meets a lead's predictions in any order, or an older one than indexed, keeps the latest.
-    // Nothing is written unless at least `atLeast` predictions wait.
+    // only grow (AUTOINCREMENT), so "above the mark" is exactly what no pass has seen; a prediction older than the lead's
+    // entry leaves it as it is (KeepLatest). Nothing is written unless at least `atLeast` predictions wait.
     private static async Task IndexLeadsAsync(DbConnection c, DbTransaction tx, long atLeast, CancellationToken ct)
     {
         if (await UnindexedAsync(c, tx, ct) < atLeast) return;
-        await ExecuteAsync(c, tx, """
+        await ExecuteAsync(c, tx, $"""
             INSERT INTO prediction_latest (lead_id, at, id)
                 SELECT lead_id, at, id FROM predictions WHERE id > (SELECT upto FROM prediction_leads_upto) ORDER BY lead_id, at, id
-            ON CONFLICT (lead_id) DO UPDATE SET at = excluded.at, id = excluded.id
-                WHERE excluded.at > prediction_latest.at OR (excluded.at = prediction_latest.at AND excluded.id > prediction_latest.id);
+            {KeepLatest};
             UPDATE prediction_leads_upto SET upto = MAX(upto, (SELECT COALESCE(MAX(id), 0) FROM predictions));
             """, ct);
     }
