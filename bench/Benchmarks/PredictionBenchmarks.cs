@@ -5,15 +5,17 @@ using LeadPropensity.Core.Rules;
 using LeadPropensity.Core.Scoring;
 using LeadPropensity.Core.State;
 
-if (args is ["loop", var seconds])
+if (args is ["loop", var seconds, .. var part])
 {
-    // For a profiler: the predict path over and over (bench/RESULTS.md names the command where it is used).
+    // For a profiler: the predict path (or with "assess" only its scoring) over and over (bench/RESULTS.md names the
+    // command where it is used).
     var b = new LeadPropensity.Benchmarks.ServingPathBenchmarks();
-    b.Setup();
+    b.SetupParts();
+    Action step = part is ["assess"] ? () => b.Assess() : () => b.Predict();
     var until = DateTime.UtcNow.AddSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
     long n = 0;
-    while (DateTime.UtcNow < until) { for (var i = 0; i < 1000; i++) b.Predict(); n += 1000; }
-    Console.WriteLine($"{n} predictions");
+    while (DateTime.UtcNow < until) { for (var i = 0; i < 1000; i++) step(); n += 1000; }
+    Console.WriteLine($"{n} calls");
     return;
 }
 BenchmarkSwitcher.FromTypes([typeof(LeadPropensity.Benchmarks.PredictionBenchmarks), typeof(LeadPropensity.Benchmarks.ServingPathBenchmarks)]).Run(args);

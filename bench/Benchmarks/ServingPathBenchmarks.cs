@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using LeadPropensity.Core.Bands;
 using LeadPropensity.Core.Bundles;
 using LeadPropensity.Core.Rules;
 using LeadPropensity.Core.Scoring;
@@ -22,6 +23,8 @@ public class ServingPathBenchmarks
     private static readonly PredictResponse Fixed = new("echo", 0.5, 50, "MQL", "echo", null, [], []);
     private ModelBundle _bundle = null!;
     private LeadScorer _scorer = null!;
+    // Made once, as the service's cutoffs provider caches them per bundle.
+    private BandCutoffs _cutoffs = null!;
     private byte[] _body = null!;
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private Utf8JsonWriter _writer = null!;
@@ -30,6 +33,7 @@ public class ServingPathBenchmarks
     public void Setup()
     {
         (_bundle, _scorer, var root) = Repo.Served();
+        _cutoffs = LeadScorer.CutoffsOf(_bundle);
         _body = File.ReadAllBytes(Path.Combine(root, "bench", "serving", "lead.json"));
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
@@ -45,7 +49,7 @@ public class ServingPathBenchmarks
     public int Predict()
     {
         var lead = LeadJson.ParseOne(_body).Leads[0];
-        var a = _scorer.Assess(_bundle, null, lead.Features);
+        var a = _scorer.Assess(_bundle, _cutoffs, lead.Features);
         var entry = PredictionLog.Entry(lead.LeadId, lead.Features, a.Result!);
         return Write(PredictResponse.From(lead.LeadId, a.Result!)) + (entry.Written is null ? 0 : 1);
     }
@@ -58,11 +62,11 @@ public class ServingPathBenchmarks
     {
         Setup();
         _parsed = LeadJson.ParseOne(_body).Leads[0];
-        _scored = _scorer.Assess(_bundle, null, _parsed.Features).Result!;
+        _scored = _scorer.Assess(_bundle, _cutoffs, _parsed.Features).Result!;
     }
 
     [Benchmark(Description = "part: assess a parsed lead")]
-    public LeadAssessment Assess() => _scorer.Assess(_bundle, null, _parsed.Features);
+    public LeadAssessment Assess() => _scorer.Assess(_bundle, _cutoffs, _parsed.Features);
 
     [Benchmark(Description = "part: the log's entry")]
     public LoggedPrediction Entry() => PredictionLog.Entry(_parsed.LeadId, _parsed.Features, _scored);
