@@ -31,6 +31,36 @@ public sealed class InputErrorTests(ModelFixture fx)
         Assert.Equal(["features.demo_requested", "features.pages_per_visit", "features.website_visits_30d"], (await r2.ErrorKeys()).Order().ToArray());
     }
 
+    /// <summary>
+    /// A field sent twice with two values is ambiguous: it was scored with whichever came last, silently. Now it is a 400
+    /// naming the field and both values, in a single lead and in a batch; the same value twice is still scored.
+    /// </summary>
+    [Fact]
+    public async Task AFieldSentTwiceWithDifferentValuesIsA400NamingIt()
+    {
+        var features = System.Text.Json.JsonSerializer.Serialize(fx.Leads[0]);
+        var industry = fx.Leads[0]["industry"];
+        Assert.False(string.IsNullOrEmpty(industry));
+        string Lead(string extra) => $"{{\"leadId\":\"L-dup\",\"features\":{{{extra},{features[1..]}}}";
+
+        var r = await fx.Standard.Client().PostJson("/predict", Lead("\"industry\":\"not-the-same\""));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        var errors = (await r.Json()).GetProperty("errors");
+        Assert.Equal(["features.industry"], errors.EnumerateObject().Select(p => p.Name).ToArray());
+        var message = errors.GetProperty("features.industry")[0].GetString()!;
+        Assert.Contains("'not-the-same'", message);
+        Assert.Contains($"'{industry}'", message);
+
+        var same = await fx.Standard.Client().PostJson("/predict", Lead($"\"industry\":\"{industry}\""));
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        var plain = await fx.Standard.Client().PostJson("/predict", $"{{\"leadId\":\"L-dup\",\"features\":{features}}}");
+        Assert.Equal((await plain.Json()).GetProperty("probability").GetDouble(), (await same.Json()).GetProperty("probability").GetDouble());
+
+        var batch = await fx.Standard.Client().PostJson("/predict/batch", $"[{Lead($"\"industry\":\"{industry}\"")},{Lead("\"industry\":null")}]");
+        Assert.Equal(HttpStatusCode.BadRequest, batch.StatusCode);
+        Assert.Equal(["[1].features.industry"], await batch.ErrorKeys());
+    }
+
     [Fact]
     public async Task MalformedJsonIsA400WithItsLineAndBytePosition()
     {

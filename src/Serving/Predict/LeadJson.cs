@@ -231,7 +231,13 @@ public static class LeadJson
         {
             var name = names.Get(ref r, position++);
             r.Read();
-            if (TryScalar(ref r, out var value, out var problem)) features[name] = value;
+            if (TryScalar(ref r, out var value, out var problem))
+            {
+                // A field sent twice with two values is ambiguous: which one the CRM meant cannot be guessed, so it is
+                // named rather than one value silently winning. The same value twice says nothing new and is accepted.
+                if (!features.TryAdd(name, value) && !string.Equals(features[name], value, StringComparison.Ordinal))
+                    Add(errors, $"{prefix}features.{name}", $"is sent more than once with different values ({Shown(features[name])} and {Shown(value)})");
+            }
             else
             {
                 Add(errors, $"{prefix}features.{name}", problem ?? $"must be a number, string, boolean or null, not {Describe(r.TokenType)}");
@@ -282,6 +288,8 @@ public static class LeadJson
             default: value = null; return false;
         }
     }
+
+    private static string Shown(string? value) => value is null ? "null" : $"'{value}'";
 
     private static string Describe(JsonTokenType t) => t switch
     {
