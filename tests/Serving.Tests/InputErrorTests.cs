@@ -32,8 +32,9 @@ public sealed class InputErrorTests(ModelFixture fx)
     }
 
     /// <summary>
-    /// A field sent twice with two values is ambiguous: it was scored with whichever came last, silently. Now it is a 400
-    /// naming the field and both values, in a single lead and in a batch; the same value twice is still scored.
+    /// A field sent twice with two values is ambiguous: it was scored with whichever came last (or, spelled in other case,
+    /// with the exact spelling), silently. Now it is a 400 naming the field and both values, in a single lead and in a
+    /// batch; the same value twice is still scored.
     /// </summary>
     [Fact]
     public async Task AFieldSentTwiceWithDifferentValuesIsA400NamingIt()
@@ -59,6 +60,12 @@ public sealed class InputErrorTests(ModelFixture fx)
         var batch = await fx.Standard.Client().PostJson("/predict/batch", $"[{Lead($"\"industry\":\"{industry}\"")},{Lead("\"industry\":null")}]");
         Assert.Equal(HttpStatusCode.BadRequest, batch.StatusCode);
         Assert.Equal(["[1].features.industry"], await batch.ErrorKeys());
+
+        // Names match ignoring case, so another spelling of the field is the field sent twice too.
+        var spelled = await fx.Standard.Client().PostJson("/predict", Lead("\"INDUSTRY\":\"not-the-same\""));
+        Assert.Equal(HttpStatusCode.BadRequest, spelled.StatusCode);
+        Assert.Equal(["features.industry"], await spelled.ErrorKeys());
+        Assert.Equal(HttpStatusCode.OK, (await fx.Standard.Client().PostJson("/predict", Lead($"\"INDUSTRY\":\"{industry}\""))).StatusCode);
     }
 
     [Fact]

@@ -39,6 +39,19 @@ public sealed class ModelBundle
     /// <summary>The same names, spelled exactly: the quick first look (hashing ignoring case costs several times more).</summary>
     internal HashSet<string> KnownColumnsExact => _knownExact ??= new HashSet<string>(Schema.Columns.Select(c => c.Name), StringComparer.Ordinal);
 
+    private Dictionary<string, int>? _fieldIndex;
+    /// <summary>Each model field's position among <see cref="Fields"/>, by its name ignoring case (the first of any that differ only in case).</summary>
+    internal Dictionary<string, int> FieldIndexIgnoringCase
+    {
+        get
+        {
+            if (_fieldIndex is { } known) return known;
+            var index = new Dictionary<string, int>(Fields.Count, StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < Fields.Count; i++) index.TryAdd(Fields[i], i);
+            return _fieldIndex = index;
+        }
+    }
+
     /// <summary>Loads and verifies a bundle; any damage (missing file, wrong hash, bad JSON, failed check) is an <see cref="InvalidDataException"/>.</summary>
     public static ModelBundle Load(string dir)
     {

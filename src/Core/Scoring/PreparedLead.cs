@@ -52,6 +52,7 @@ public sealed record PreparedLead(
         var names = bundle.Fields;
         var values = new string?[names.Count];
         List<string>? missing = null;
+        List<FieldProblem>? twice = null;
         IReadOnlyList<string>? unknown;
         // The JSON routes hand over a Dictionary, its keys in the order sent: a CRM sends the same keys in the same order
         // lead after lead, so where they are the thread's last layout the values are taken by position, with no lookups.
@@ -71,6 +72,8 @@ public sealed record PreparedLead(
         else
         {
             var exact = 0;
+            // The key a field's value came from when it was not sent under its own name (matched ignoring case).
+            string?[]? sentAs = null;
             for (var i = 0; i < names.Count; i++)
             {
                 string? raw;
@@ -79,39 +82,74 @@ public sealed record PreparedLead(
                 else
                 {
                     foreach (var (k, v) in fields)
-                        if (string.Equals(k, names[i], StringComparison.OrdinalIgnoreCase)) { raw = v; break; }
+                        if (string.Equals(k, names[i], StringComparison.OrdinalIgnoreCase)) { raw = v; (sentAs ??= new string?[names.Count])[i] = k; break; }
                 }
                 values[i] = schema.IsMissing(raw) ? null : raw!.Trim();
                 if (values[i] is null) (missing ??= []).Add(names[i]);
             }
-            unknown = Unknown(bundle, fields, dictionary, exact);
-            // Every model field sent under its own name: this layout is the one to look for next time.
-            if (dictionary is not null && exact == names.Count) KeyLayout.Remember(bundle, dictionary, unknown);
+            unknown = Unknown(bundle, fields, dictionary, exact, out var variants);
+            if (variants is not null) twice = SentTwice(bundle, fields, values, sentAs, variants);
+            // Every model field sent under its own name (and no other spelling of one): this layout is the one to look
+            // for next time. A lead with two spellings of a field is always looked up, so their values are always compared.
+            if (dictionary is not null && exact == names.Count && variants is null) KeyLayout.Remember(bundle, dictionary, unknown);
         }
         var x = features ?? new float[bundle.Plan.Width];
         if (features is not null) x.AsSpan().Clear();
-        var problems = new List<FieldProblem>();
+        var problems = twice ?? new List<FieldProblem>();
         bundle.Plan.Encode(values, x, problems);
         return new PreparedLead(values, x, problems, missing ?? (IReadOnlyList<string>)[], unknown);
     }
 
     // Every model field is a schema column, so "unknown" is simply "not a schema column" (ignoring case); when every key
-    // sent was a model field matched exactly (the usual CRM call) there is nothing to look for.
-    private static IReadOnlyList<string> Unknown(ModelBundle bundle, IReadOnlyDictionary<string, string?> fields, Dictionary<string, string?>? dictionary, int exact)
+    // sent was a model field matched exactly (the usual CRM call) there is nothing to look for. A key that names a model
+    // field in other case (not its exact spelling) comes back in `variants`: it may be a second spelling of a field.
+    private static IReadOnlyList<string> Unknown(ModelBundle bundle, IReadOnlyDictionary<string, string?> fields, Dictionary<string, string?>? dictionary,
+        int exact, out List<string>? variants)
     {
+        variants = null;
         if (exact >= fields.Count) return [];
         List<string>? unknown = null;
         var (exactly, known) = (bundle.KnownColumnsExact, bundle.KnownColumns);
         if (dictionary is not null)
         {
             // The dictionary's own key enumerator: no boxed enumerator and no interface call per key.
-            foreach (var k in dictionary.Keys)
-                if (!exactly.Contains(k) && !known.Contains(k)) (unknown ??= []).Add(k);
+            foreach (var k in dictionary.Keys) Sort(k, ref unknown, ref variants);
         }
         else
-            foreach (var k in fields.Keys)
-                if (!exactly.Contains(k) && !known.Contains(k)) (unknown ??= []).Add(k);
+            foreach (var k in fields.Keys) Sort(k, ref unknown, ref variants);
         return unknown is null ? [] : unknown.ToArray();
+
+        void Sort(string k, ref List<string>? unknown, ref List<string>? variants)
+        {
+            if (exactly.Contains(k)) return;
+            if (!known.Contains(k)) (unknown ??= []).Add(k);
+            else if (bundle.FieldIndexIgnoringCase.ContainsKey(k)) (variants ??= []).Add(k);
+        }
+    }
+
+    /// <summary>
+    /// A model field sent under two spellings (names equal ignoring case) with two values is as ambiguous as a key sent
+    /// twice: which one the caller meant cannot be guessed, so it is a problem of that field rather than one value
+    /// silently winning. Two spellings with the same value are scored.
+    /// </summary>
+    private static List<FieldProblem>? SentTwice(ModelBundle bundle, IReadOnlyDictionary<string, string?> fields, string?[] values,
+        string?[]? sentAs, List<string> variants)
+    {
+        List<FieldProblem>? problems = null;
+        foreach (var k in variants)
+        {
+            var i = bundle.FieldIndexIgnoringCase[k];
+            var used = sentAs?[i] ?? bundle.Fields[i];
+            if (string.Equals(used, k, StringComparison.Ordinal)) continue;
+            var raw = fields[k];
+            var value = bundle.Schema.IsMissing(raw) ? null : raw!.Trim();
+            if (string.Equals(value, values[i], StringComparison.Ordinal)) continue;
+            (problems ??= []).Add(new FieldProblem(bundle.Fields[i], raw,
+                $"is sent more than once, as '{used}' and '{k}', with different values ({Shown(values[i])} and {Shown(value)})"));
+        }
+        return problems;
+
+        static string Shown(string? v) => v is null ? "missing" : $"'{v}'";
     }
 
     /// <summary>

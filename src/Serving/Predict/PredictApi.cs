@@ -21,7 +21,7 @@ public static class PredictApi
         group.MapPost("", Predict)
             .WithName("Predict")
             .WithSummary("Score one lead: calibrated probability, 0–100 score, band, reasons (model, or rules as the fallback).")
-            .WithDescription("`?engine=rules` asks for the rules. A wrong type, or a field sent twice with different values, is a 400 naming `features.<field>`; a missing field is scored as missing and listed in `warnings`.")
+            .WithDescription("`?engine=rules` asks for the rules. A wrong type, or a field sent twice with different values (names match ignoring case), is a 400 naming `features.<field>`; a missing field is scored as missing and listed in `warnings`.")
             .Accepts<PredictRequest>("application/json");
 
         group.MapPost("/batch", Batch)

@@ -36,6 +36,10 @@ public class PreparedLeadProperties
             [.. fields[..5], b.Schema.Id!, .. fields[5..]],
             // A field swapped for one the model does not know, of the same length, in the same place.
             [.. fields[..2], new string('z', fields[2].Length), .. fields[3..]],
+            // A field sent twice, under its own name and in other case (after it, or before it); or twice in other case.
+            [.. fields, fields[3].ToUpperInvariant()],
+            [fields[4].ToUpperInvariant(), .. fields],
+            [fields[0].ToUpperInvariant(), char.ToUpperInvariant(fields[0][0]) + fields[0][1..], .. fields[1..]],
         ];
     }
 
@@ -83,6 +87,47 @@ public class PreparedLeadProperties
         Assert.Equal([b.Fields[0]], second.MissingFields);
         Assert.Equal(["owner"], second.UnknownFields);
         Assert.All(second.Values.Skip(1), v => Assert.Equal("3", v));
+    }
+
+    /// <summary>
+    /// Names match ignoring case, so "industry" and "INDUSTRY" in one lead are one field sent twice: with two values that
+    /// is a problem naming the field, both spellings and both values (the exact spelling used to win, silently); with the
+    /// same value (after trimming) the lead is scored with it.
+    /// </summary>
+    [Fact]
+    public void AFieldSentUnderTwoSpellingsWithTwoValuesIsAProblem()
+    {
+        var b = Bundle.Value;
+        Assert.Contains("industry", b.Fields);
+        Dictionary<string, string?> Lead(params (string Key, string? Value)[] extra)
+        {
+            var lead = b.Fields.Where(f => f != "industry").ToDictionary(f => f, f => (string?)null);
+            foreach (var (k, v) in extra) lead[k] = v;
+            return lead;
+        }
+
+        var clash = PreparedLead.From(b, Lead(("industry", "education"), ("INDUSTRY", "retail")));
+        var problem = Assert.Single(clash.Problems);
+        Assert.Equal("industry", problem.Field);
+        Assert.Equal("is sent more than once, as 'industry' and 'INDUSTRY', with different values ('education' and 'retail')", problem.Message);
+        Assert.False(clash.IsValid);
+
+        var noExact = PreparedLead.From(b, Lead(("Industry", "education"), ("INDUSTRY", null)));
+        Assert.Equal("is sent more than once, as 'Industry' and 'INDUSTRY', with different values ('education' and missing)", Assert.Single(noExact.Problems).Message);
+
+        // The same value twice (once with spaces around it) is one value, whichever spelling comes first.
+        foreach (var lead in new[] { Lead(("industry", "education"), ("Industry", " education ")), Lead(("Industry", " education "), ("industry", "education")) })
+        {
+            for (var round = 0; round < 2; round++)
+            {
+                var same = PreparedLead.From(b, lead);
+                Assert.True(same.IsValid);
+                Assert.Equal("education", same.Values[b.Fields.ToList().IndexOf("industry")]);
+                Assert.Empty(same.UnknownFields);
+            }
+        }
+        // And a lead laid out like the clash, right after it on this thread, is compared again, not taken by position.
+        Assert.Single(PreparedLead.From(b, Lead(("industry", "a"), ("INDUSTRY", "b"))).Problems);
     }
 
     private static bool Same(PreparedLead a, PreparedLead b) =>
