@@ -113,7 +113,7 @@ public static class PredictApi
         foreach (var (a, prefix) in assessed)
             foreach (var p in a.Problems) LeadJson.Add(errors, $"{prefix}features.{p.Field}", p.Message);
         return TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
-            detail: "Some feature values do not have the type the served model's schema gives them.");
+            detail: "Some feature values cannot be scored as sent: a value of the wrong type for the served model's schema, or a field sent twice with different values.");
     }
 
     private static ProblemHttpResult TooLarge(long max, string setting) =>
