@@ -106,11 +106,16 @@ public class PreparedLeadProperties
             return lead;
         }
 
-        var clash = PreparedLead.From(b, Lead(("industry", "education"), ("INDUSTRY", "retail")));
-        var problem = Assert.Single(clash.Problems);
-        Assert.Equal("industry", problem.Field);
-        Assert.Equal("is sent more than once, as 'industry' and 'INDUSTRY', with different values ('education' and 'retail')", problem.Message);
-        Assert.False(clash.IsValid);
+        // Twice in a row on this thread: a lead with two spellings is never remembered as a key layout, so the second
+        // is compared again rather than taken by position.
+        for (var round = 0; round < 2; round++)
+        {
+            var clash = PreparedLead.From(b, Lead(("industry", "education"), ("INDUSTRY", "retail")));
+            var problem = Assert.Single(clash.Problems);
+            Assert.Equal("industry", problem.Field);
+            Assert.Equal("is sent more than once, as 'industry' and 'INDUSTRY', with different values ('education' and 'retail')", problem.Message);
+            Assert.False(clash.IsValid);
+        }
 
         var noExact = PreparedLead.From(b, Lead(("Industry", "education"), ("INDUSTRY", null)));
         Assert.Equal("is sent more than once, as 'Industry' and 'INDUSTRY', with different values ('education' and missing)", Assert.Single(noExact.Problems).Message);
@@ -126,8 +131,6 @@ public class PreparedLeadProperties
                 Assert.Empty(same.UnknownFields);
             }
         }
-        // And a lead laid out like the clash, right after it on this thread, is compared again, not taken by position.
-        Assert.Single(PreparedLead.From(b, Lead(("industry", "a"), ("INDUSTRY", "b"))).Problems);
     }
 
     private static bool Same(PreparedLead a, PreparedLead b) =>
