@@ -57,7 +57,7 @@ public class ServingPathBenchmarks
     private LeadInput _parsed = null!;
     private ScoredLead _scored = null!;
 
-    [GlobalSetup(Targets = [nameof(Assess), nameof(Entry), nameof(Answer)])]
+    [GlobalSetup(Targets = [nameof(Assess), nameof(Entry), nameof(Answer), nameof(AnswerBySerializer)])]
     public void SetupParts()
     {
         Setup();
@@ -74,11 +74,16 @@ public class ServingPathBenchmarks
     [Benchmark(Description = "part: write the answer")]
     public int Answer() => Write(PredictResponse.From(_parsed.LeadId, _scored));
 
-    private int Write(PredictResponse response)
+    [Benchmark(Description = "part: write the answer with the source-generated serializer (the same bytes)")]
+    public int AnswerBySerializer() => Write(PredictResponse.From(_parsed.LeadId, _scored), serializer: true);
+
+    // As the service writes an answer (JsonBodyWriter): PredictAnswerWriter, or for comparison the serializer it replaced.
+    private int Write(PredictResponse response, bool serializer = false)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
-        JsonSerializer.Serialize(_writer, response, ServingJsonContext.Default.PredictResponse);
+        if (serializer) JsonSerializer.Serialize(_writer, response, ServingJsonContext.Default.PredictResponse);
+        else PredictAnswerWriter.Write(_writer, response);
         _writer.Flush();
         return _buffer.WrittenCount;
     }

@@ -53,7 +53,9 @@ internal static class JsonBodyWriter
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer, Options);
         writer.Reset(buffer);
-        JsonSerializer.Serialize(writer, value, typeInfo);
+        // A scored lead, the hot routes' answer, has a writer of its own (the same bytes, its numbers written faster).
+        if (typeof(T) == typeof(Predict.PredictResponse)) Predict.PredictAnswerWriter.Write(writer, (Predict.PredictResponse)(object)value!);
+        else JsonSerializer.Serialize(writer, value, typeInfo);
         writer.Flush();
         response.ContentLength = buffer.WrittenCount;
         // Copied into the response's pipe before anything can await, so the thread's buffer is free again at once.

@@ -55,7 +55,6 @@ public static class JsonBatch
     {
         var batch = new ScoredBatch(count, (count + Chunk - 1) / Chunk);
         var at = DateTime.UtcNow;
-        var typeInfo = ServingJsonContext.Default.PredictResponse;
         ForChunks(count, (from, to) =>
         {
             var answers = new PooledBytes(to - from);
@@ -78,7 +77,7 @@ public static class JsonBatch
                 batch.Logged[i] = PredictionLog.Entry(input.LeadId, input.Features, a.Result!, at);
                 if (i > 0) answers.Write(","u8);
                 writer.Reset(answers);
-                JsonSerializer.Serialize(writer, PredictResponse.From(input.LeadId, a.Result!), typeInfo);
+                PredictAnswerWriter.Write(writer, PredictResponse.From(input.LeadId, a.Result!));
                 writer.Flush();
             }
         });
