@@ -90,7 +90,8 @@ for round in $(seq 1 "$HALF_ROUNDS"); do
   p99s+=("$(echo "$ph" | value p99_ms)"); e99s+=("$(echo "$eh" | value p99_ms)")
 done
 median() { printf '%s\n' "$@" | sort -g | awk -v n=$# 'NR == int((n + 1) / 2)'; }
-echo "p99 at half rate, median of $HALF_ROUNDS rounds: predict $(median "${p99s[@]}") ms ($(printf '%s\n' "${p99s[@]}" | sort -g | paste -sd, | sed 's/,/, /g')), echo $(median "${e99s[@]}") ms ($(printf '%s\n' "${e99s[@]}" | sort -g | paste -sd, | sed 's/,/, /g'))"
+ascending() { printf '%s\n' "$@" | sort -g | paste -sd, | sed 's/,/, /g'; }
+echo "p99 at half rate, median of $HALF_ROUNDS rounds: predict $(median "${p99s[@]}") ms ($(ascending "${p99s[@]}")), echo $(median "${e99s[@]}") ms ($(ascending "${e99s[@]}"))"
 
 drain
 # JSON batch of 1,000 leads: wrk on one keep-alive connection (as an integration sending its batches one after another

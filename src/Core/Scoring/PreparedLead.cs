@@ -1,5 +1,6 @@
 using LeadPropensity.Core.Bundles;
 using LeadPropensity.Core.Modeling;
+using LeadPropensity.Core.Schema;
 
 namespace LeadPropensity.Core.Scoring;
 
@@ -63,7 +64,7 @@ public sealed record PreparedLead(
             for (var i = 0; i < values.Length; i++)
             {
                 var raw = sent[layout.Index[i]];
-                values[i] = schema.IsMissing(raw) ? null : raw!.Trim();
+                values[i] = Present(schema, raw);
                 if (values[i] is null) (missing ??= []).Add(names[i]);
             }
             sent.AsSpan().Clear();
@@ -84,7 +85,7 @@ public sealed record PreparedLead(
                     foreach (var (k, v) in fields)
                         if (string.Equals(k, names[i], StringComparison.OrdinalIgnoreCase)) { raw = v; (sentAs ??= new string?[names.Count])[i] = k; break; }
                 }
-                values[i] = schema.IsMissing(raw) ? null : raw!.Trim();
+                values[i] = Present(schema, raw);
                 if (values[i] is null) (missing ??= []).Add(names[i]);
             }
             unknown = Unknown(bundle, fields, dictionary, exact, out var variants);
@@ -99,6 +100,9 @@ public sealed record PreparedLead(
         bundle.Plan.Encode(values, x, problems);
         return new PreparedLead(values, x, problems, missing ?? (IReadOnlyList<string>)[], unknown);
     }
+
+    /// <summary>A raw value as a field holds it: null when missing (absent, blank or a missing token), else trimmed.</summary>
+    private static string? Present(LeadSchema schema, string? raw) => schema.IsMissing(raw) ? null : raw!.Trim();
 
     // Every model field is a schema column, so "unknown" is simply "not a schema column" (ignoring case); when every key
     // sent was a model field matched exactly (the usual CRM call) there is nothing to look for. A key that names a model
@@ -142,7 +146,7 @@ public sealed record PreparedLead(
             var used = sentAs?[i] ?? bundle.Fields[i];
             if (string.Equals(used, k, StringComparison.Ordinal)) continue;
             var raw = fields[k];
-            var value = bundle.Schema.IsMissing(raw) ? null : raw!.Trim();
+            var value = Present(bundle.Schema, raw);
             if (string.Equals(value, values[i], StringComparison.Ordinal)) continue;
             (problems ??= []).Add(new FieldProblem(bundle.Fields[i], raw,
                 $"is sent more than once, as '{used}' and '{k}', with different values ({Shown(values[i])} and {Shown(value)})"));

@@ -75,9 +75,8 @@ internal static class ShortDecimal
         var millionths = Math.Round(a * 1e6);
         if (millionths / 1e6 != a) return false;
         var k = (long)millionths;
-        var places = 6;
-        while (places > 0 && k % 10 == 0) { k /= 10; places--; }
-        var scale = places switch { 0 => 1L, 1 => 10L, 2 => 100L, 3 => 1_000L, 4 => 10_000L, 5 => 100_000L, _ => 1_000_000L };
+        var (places, scale) = (6, 1_000_000L);
+        while (places > 0 && k % 10 == 0) { k /= 10; places--; scale /= 10; }
         if (value < 0) dest[length++] = (byte)'-';
         (k / scale).TryFormat(dest[length..], out var whole, default, CultureInfo.InvariantCulture);
         length += whole;
