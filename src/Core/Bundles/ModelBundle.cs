@@ -127,28 +127,47 @@ public sealed class ModelBundle
             rounded[f] = Math.Round(effects[f], 4);
         }
         // Only the k largest each way get a text: formatting every field's reason would cost more than scoring.
-        return (Top(rounded, effects, values, k, up: true), Top(rounded, effects, values, k, up: false));
+        Span<int> picked = k <= 64 ? stackalloc int[2 * k] : new int[2 * k];
+        Span<int> up = picked[..k], down = picked[k..];
+        var (nUp, nDown) = Strongest(rounded, k, up, down);
+        return (Reasons(up[..nUp], values, effects), Reasons(down[..nDown], values, effects));
     }
 
-    /// <summary>The k fields with the largest (rounded) effects one way; ties keep field order.</summary>
-    private List<Reason> Top(ReadOnlySpan<double> effects, ReadOnlySpan<double> exact, ReadOnlySpan<string?> values, int k, bool up)
+    private List<Reason> Reasons(ReadOnlySpan<int> fields, ReadOnlySpan<string?> values, ReadOnlySpan<double> exact)
     {
-        var picked = new List<Reason>(k);
-        Span<bool> used = effects.Length <= 256 ? stackalloc bool[effects.Length] : new bool[effects.Length];
-        for (var round = 0; round < k; round++)
+        var list = new List<Reason>(fields.Length);
+        foreach (var f in fields) list.Add(ReasonFor(Plan.Encoders[f].Field, values[f], exact[f]));
+        return list;
+    }
+
+    /// <summary>
+    /// The fields of the <paramref name="k"/> largest positive effects into <paramref name="up"/> (largest first) and of
+    /// the k most negative into <paramref name="down"/> (most negative first), in one pass; equal effects keep field
+    /// order, and a zero effect is neither. A NaN counts as the largest rise, so that it reaches the caller's check
+    /// for non-finite answers instead of vanishing. Returns how many of each were found.
+    /// </summary>
+    internal static (int Up, int Down) Strongest(ReadOnlySpan<double> effects, int k, Span<int> up, Span<int> down)
+    {
+        int nUp = 0, nDown = 0;
+        for (var f = 0; f < effects.Length; f++)
         {
-            var best = -1;
-            for (var f = 0; f < effects.Length; f++)
-            {
-                var e = effects[f];
-                if (used[f] || (up ? e <= 0 : e >= 0)) continue;
-                if (best < 0 || (up ? e > effects[best] : e < effects[best])) best = f;
-            }
-            if (best < 0) break;
-            used[best] = true;
-            picked.Add(ReasonFor(Plan.Encoders[best].Field, values[best], exact[best]));
+            var e = effects[f];
+            if (e > 0 || double.IsNaN(e)) Place(effects, up, ref nUp, k, f, double.IsNaN(e) ? double.PositiveInfinity : e);
+            else if (e < 0) Place(effects, down, ref nDown, k, f, -e);
         }
-        return picked;
+        return (nUp, nDown);
+
+        // Into a list kept in order of decreasing size: after every field already there that is at least as large.
+        static void Place(ReadOnlySpan<double> effects, Span<int> list, ref int n, int k, int f, double size)
+        {
+            var at = n;
+            while (at > 0 && Math.Abs(effects[list[at - 1]]) < size) at--;
+            if (at >= k) return;
+            var last = Math.Min(n, k - 1);
+            for (var i = last; i > at; i--) list[i] = list[i - 1];
+            list[at] = f;
+            if (n < k) n++;
+        }
     }
 
     internal static Reason ReasonFor(string field, string? value, double effect) =>

@@ -46,9 +46,12 @@ public sealed record FieldCondition(string Field, RuleOperator Operator, IReadOn
     private bool AnyOperand(string value, bool contains)
     {
         for (var i = 0; i < Operands.Count; i++)
-            if (contains ? value.Contains(Operands[i], StringComparison.OrdinalIgnoreCase) : LeadValues.Same(value, Operands[i])) return true;
+            if (contains ? value.Contains(Operands[i], StringComparison.OrdinalIgnoreCase) : LeadValues.Same(value, _operands[i])) return true;
         return false;
     }
+
+    // Each operand's number and boolean, read once rather than on every lead.
+    private readonly LeadValues.Operand[] _operands = [.. Operands.Select(LeadValues.Operand.Of)];
 
     // Parsed once here so that evaluation never re-parses; also rejects operands no rule could use.
     private readonly double number = NumberOperand(Field, Operator, Operands);

@@ -17,7 +17,13 @@ public sealed class RuleSet
         Bands = bands;
         MissingTokens = missingTokens;
         Source = source;
+        _tokens = [.. missingTokens.Select(t => t.Trim())];
+        _disqualifiers = [.. rules.Where(r => r.Disqualifies)];
     }
+
+    // Looked up on every scored lead: the tokens trimmed once, and the disqualifiers apart from the point rules.
+    private readonly string[] _tokens;
+    private readonly Rule[] _disqualifiers;
 
     public IReadOnlyList<Rule> Rules { get; }
     public RuleThresholds Thresholds { get; }
@@ -37,7 +43,7 @@ public sealed class RuleSet
 
     public RuleResult Evaluate(IReadOnlyDictionary<string, string?> lead)
     {
-        var view = new LeadValues(lead, MissingTokens);
+        var view = new LeadValues(lead, _tokens);
         var matched = new List<RuleMatch>();
         foreach (var rule in Rules)
             if (rule.When.Matches(view))
@@ -56,9 +62,9 @@ public sealed class RuleSet
     /// <summary>The first disqualifying rule that matches, or null: what a model's answer needs, without the point rules.</summary>
     public string? DisqualifiedBy(IReadOnlyDictionary<string, string?> lead)
     {
-        var view = new LeadValues(lead, MissingTokens);
-        for (var i = 0; i < Rules.Count; i++)
-            if (Rules[i].Disqualifies && Rules[i].When.Matches(view)) return Rules[i].Name;
+        var view = new LeadValues(lead, _tokens);
+        foreach (var rule in _disqualifiers)
+            if (rule.When.Matches(view)) return rule.Name;
         return null;
     }
 
