@@ -83,6 +83,27 @@ public sealed class LifecycleTests(ModelFixture fx)
         Assert.Contains($"still serving {fx.V1}", (await reload.Json()).GetProperty("detail").GetString());
     }
 
+    /// <summary>
+    /// Once the champion points back at the served version, the refusal of the corrupt candidate in between no longer
+    /// describes the service: /health/ready's lastModelError went on naming it.
+    /// </summary>
+    [Fact]
+    public async Task ARefusalIsForgottenOnceTheChampionIsTheServedVersionAgain()
+    {
+        var dir = fx.Registry(fx.V1, champion: fx.V1, withCorrupt: true);
+        using var f = new ServingFactory(dir, new Dictionary<string, string?> { ["Models:PollInterval"] = "01:00:00", ["Models:Watch"] = "false" });
+        var c = f.Client();
+        File.WriteAllText(Path.Combine(dir, "champion"), "v-corrupt\n");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await c.PostAsync("/admin/reload", null)).StatusCode);
+        Assert.Contains("v-corrupt", (await (await c.GetAsync("/health/ready")).Json()).GetProperty("lastModelError").GetString());
+
+        File.WriteAllText(Path.Combine(dir, "champion"), fx.V1 + "\n");
+        Assert.Equal("unchanged", (await (await c.PostAsync("/admin/reload", null)).Json()).GetProperty("outcome").GetString());
+        var ready = await (await c.GetAsync("/health/ready")).Json();
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, ready.GetProperty("lastModelError").ValueKind);
+        Assert.Equal(fx.V1, ready.GetProperty("modelVersion").GetString());
+    }
+
     [Fact]
     public async Task AdminPromoteVerifiesSwapsAndRewritesTheChampion()
     {

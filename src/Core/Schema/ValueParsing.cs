@@ -56,6 +56,32 @@ public static class ValueParsing
 
     public static bool TryDate(string raw, out DateTime value) => TryDate(raw, null, out value);
 
+    // ISO 8601 instants with a 'T' the fast reader leaves to the general parser (minutes only, or no offset).
+    private static readonly string[] IsoInstantFormats =
+        ["yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"];
+
+    /// <summary>
+    /// An instant as an API parameter states it: ISO 8601 only (yyyy-MM-dd, optionally with a time after 'T' or ' ', then
+    /// optionally 'Z' or an offset; UTC when none is given), returned in UTC. Unlike <see cref="TryDate(string, out DateTime)"/>
+    /// it refuses day-first or month-first dates, whose meaning depends on who wrote them, and a time without a date, which
+    /// the general parser would place on today.
+    /// </summary>
+    public static bool TryIsoInstant(string? raw, out DateTime utc)
+    {
+        utc = default;
+        if (string.IsNullOrWhiteSpace(raw)) return false;
+        var t = raw.Trim();
+        if (TryIsoDate(t, out utc)) return true;
+        if (DateTimeOffset.TryParseExact(t, IsoInstantFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d))
+        {
+            utc = d.UtcDateTime;
+            return true;
+        }
+        utc = default;
+        return false;
+    }
+
     /// <summary>
     /// yyyy-MM-dd, optionally followed by 'T' or ' ' and HH:mm, HH:mm:ss or HH:mm:ss.f…(1–7 digits), then optionally
     /// 'Z' or ±HH:mm after seconds — read as UTC, an offset converted to UTC, exactly as <see cref="TryDateByFormats"/>

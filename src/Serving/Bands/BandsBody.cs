@@ -9,6 +9,9 @@ public sealed record BandsBody(CutoffSpec? Spec, string? Reason, double? TargetP
 {
     public const int MaxReasonLength = 1000;
 
+    private static readonly char[] ControlCharacters =
+        [.. Enumerable.Range(0, 32).Where(c => c is not ('\t' or '\n' or '\r')).Select(c => (char)c), '\u007f'];
+
     private static readonly string[] CutoffFields = ["mql", "sql", "mqlPercentile", "sqlPercentile"];
 
     /// <summary>
@@ -32,11 +35,14 @@ public sealed record BandsBody(CutoffSpec? Spec, string? Reason, double? TargetP
             string[] allowed = forPut ? [.. CutoffFields, "reason"] : [.. CutoffFields, "reason", "targetPrecision", "topPercent"];
             var numbers = new Dictionary<string, double?>();
             string? reason = null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var p in doc.RootElement.EnumerateObject())
             {
                 if (!p.TryGetName(out var sent)) { errors["body"] = [$"a field name {JsonText.Invalid}"]; continue; }
                 var name = allowed.FirstOrDefault(a => a.Equals(sent, StringComparison.OrdinalIgnoreCase));
                 if (name is null) { errors[sent] = [$"unknown field; expected {string.Join(", ", allowed)}"]; continue; }
+                // Sent twice (names match ignoring case): which value was meant cannot be told, so neither is taken.
+                if (!seen.Add(name)) { errors[name] = ["is given more than once (names match ignoring case): send it once"]; continue; }
                 if (p.Value.ValueKind == JsonValueKind.Null) continue;
                 if (name == "reason")
                 {
@@ -61,6 +67,9 @@ public sealed record BandsBody(CutoffSpec? Spec, string? Reason, double? TargetP
             {
                 if (string.IsNullOrWhiteSpace(reason)) errors["reason"] = ["say why the cutoffs change (a non-blank 'reason'); it is kept in the audit trail"];
                 else if (reason.Length > MaxReasonLength) errors["reason"] = [$"keep the reason under {MaxReasonLength} characters (got {reason.Length})"];
+                // The audit trail is read by people and stored as text (PostgreSQL refuses NUL in text outright).
+                else if (reason.IndexOfAny(ControlCharacters) is var at and >= 0)
+                    errors["reason"] = [$"holds a control character (U+{(int)reason[at]:X4} at position {at}); only tabs and line breaks are allowed"];
             }
             var target = numbers.GetValueOrDefault("targetPrecision");
             if (target is { } t && !(t > 0 && t <= 1)) errors["targetPrecision"] = [$"a precision target must lie in (0, 1] (got {t:R})"];

@@ -10,8 +10,10 @@ public static class HealthApi
     public static RouteGroupBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
-        group.MapGet("/live", Live).WithName("Live").WithSummary("The process is up.");
-        group.MapGet("/ready", Ready).WithName("Ready")
+        // HEAD too: load balancers and uptime probes often ask with HEAD and read the status alone.
+        string[] methods = [HttpMethods.Get, HttpMethods.Head];
+        group.MapMethods("/live", methods, Live).WithName("Live").WithSummary("The process is up.");
+        group.MapMethods("/ready", methods, Ready).WithName("Ready")
             .WithSummary("Ready to score: says whether the model or the rules answer (the rules are loaded at start, so the service is always ready once started).");
         return group;
     }

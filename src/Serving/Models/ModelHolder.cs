@@ -48,7 +48,12 @@ public sealed class ModelHolder(IOptions<ModelsOptions> options, RuleSet rules, 
             if (champion is null)
                 return new ReloadResult(ReloadResult.NoChampion, Current?.Version,
                     Current is null ? $"no champion is set in {Root}; the rules answer" : $"no champion is set in {Root}; still serving {Current.Version}");
-            if (Current?.Version == champion) return new ReloadResult(ReloadResult.Unchanged, champion, $"{champion} is already served");
+            if (Current?.Version == champion)
+            {
+                // The champion points back at what is served: an earlier candidate's refusal no longer describes it.
+                (LastError, _rejected) = (null, null);
+                return new ReloadResult(ReloadResult.Unchanged, champion, $"{champion} is already served");
+            }
             var written = File.GetLastWriteTimeUtc(registry.ChampionFile);
             if (!force && _rejected == (champion, written)) return new ReloadResult(ReloadResult.Rejected, Current?.Version, LastError ?? "rejected");
             var result = TryLoad(champion);

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using LeadPropensity.Core.Monitoring;
 using LeadPropensity.Core.Reporting;
+using LeadPropensity.Core.Schema;
 using LeadPropensity.Core.State;
 using LeadPropensity.Serving.Auth;
 using LeadPropensity.Serving.Models;
@@ -45,7 +45,9 @@ public static class MonitoringApi
     {
         var errors = new Dictionary<string, string[]>();
         var end = Parse(to, "to", errors) ?? DateTime.UtcNow;
-        var start = Parse(from, "from", errors) ?? end - options.Value.DefaultWindow;
+        // A 'to' near the calendar's start leaves less than the window before it: the window then starts there.
+        var start = Parse(from, "from", errors)
+                    ?? (end.Ticks - DateTime.MinValue.Ticks > options.Value.DefaultWindow.Ticks ? end - options.Value.DefaultWindow : DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc));
         if (errors.Count == 0 && start >= end) errors["from"] = [$"'from' ({start:O}) must be before 'to' ({end:O})"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
@@ -68,7 +70,7 @@ public static class MonitoringApi
     private static DateTime? Parse(string? value, string name, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)) return d.UtcDateTime;
+        if (ValueParsing.TryIsoInstant(value, out var d)) return d;
         errors[name] = [$"'{value}' is not a date-time: use ISO 8601, e.g. 2025-06-01 or 2025-06-01T12:00:00Z"];
         return null;
     }

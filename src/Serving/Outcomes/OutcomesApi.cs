@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Text.Json;
+using LeadPropensity.Core.Schema;
 using LeadPropensity.Core.State;
 using LeadPropensity.Serving.Auth;
 using LeadPropensity.Serving.Extensions;
@@ -54,7 +54,7 @@ public static class OutcomesApi
     public sealed record OutcomeItem(string LeadId, string Outcome, DateTimeOffset At);
 
     public static async Task<Results<Ok<OutcomesResponse>, ValidationProblem, ProblemHttpResult>> PostOutcomes(
-        HttpRequest request, IStateStore store, IOptions<OutcomesOptions> options, CancellationToken ct)
+        HttpRequest request, IStateStore store, IOptions<OutcomesOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var o = options.Value;
         using var body = await RequestBody.ReadAsync(request, o.MaxBodyBytes, ct);
@@ -75,9 +75,10 @@ public static class OutcomesApi
             var good = new List<OutcomeRecord>(count);
             var rejected = new List<OutcomeRejection>();
             var i = 0;
+            var latest = clock.GetUtcNow().UtcDateTime + FutureTolerance;
             foreach (var item in root.EnumerateArray())
             {
-                var (record, errors, leadId) = Read(item, i);
+                var (record, errors, leadId) = Read(item, i, latest);
                 if (record is not null) good.Add(record);
                 else rejected.Add(new OutcomeRejection(i, leadId, errors));
                 i++;
@@ -91,7 +92,10 @@ public static class OutcomesApi
         }
     }
 
-    private static (OutcomeRecord? Record, Dictionary<string, string[]> Errors, string? LeadId) Read(JsonElement item, int i)
+    /// <summary>How far ahead of the service's clock an outcome's <c>at</c> may be (clocks differ); later is a mistake.</summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromDays(1);
+
+    private static (OutcomeRecord? Record, Dictionary<string, string[]> Errors, string? LeadId) Read(JsonElement item, int i, DateTime latest)
     {
         var errors = new Dictionary<string, string[]>();
         if (item.ValueKind != JsonValueKind.Object)
@@ -100,6 +104,7 @@ public static class OutcomesApi
             return (null, errors, null);
         }
         string? leadId = null, outcome = null, at = null;
+        var seen = new HashSet<string>(3, StringComparer.Ordinal);
         foreach (var p in item.EnumerateObject())
         {
             if (!p.TryGetName(out var name))
@@ -107,10 +112,21 @@ public static class OutcomesApi
                 errors[$"[{i}]"] = [$"a field name {JsonText.Invalid}"];
                 continue;
             }
-            // Property names are matched ignoring case, as the rest of the API's JSON binding does.
-            if (name.Equals("leadId", StringComparison.OrdinalIgnoreCase)) leadId = Text(p.Value, $"[{i}].leadId", errors);
-            else if (name.Equals("outcome", StringComparison.OrdinalIgnoreCase)) outcome = Text(p.Value, $"[{i}].outcome", errors);
-            else if (name.Equals("at", StringComparison.OrdinalIgnoreCase)) at = Text(p.Value, $"[{i}].at", errors);
+            // Property names are matched ignoring case, as the rest of the API's JSON binding does. One given twice is
+            // ambiguous (which did the caller mean?), so the item is refused rather than the last one silently winning.
+            var key = name.Equals("leadId", StringComparison.OrdinalIgnoreCase) ? "leadId"
+                : name.Equals("outcome", StringComparison.OrdinalIgnoreCase) ? "outcome"
+                : name.Equals("at", StringComparison.OrdinalIgnoreCase) ? "at" : null;
+            if (key is null) continue;
+            if (!seen.Add(key))
+            {
+                errors[$"[{i}].{key}"] = [$"is given more than once (names match ignoring case): send it once"];
+                continue;
+            }
+            var value = Text(p.Value, $"[{i}].{key}", errors);
+            if (key == "leadId") leadId = value;
+            else if (key == "outcome") outcome = value;
+            else at = value;
         }
         if (string.IsNullOrWhiteSpace(leadId)) errors.TryAdd($"[{i}].leadId", ["required: the lead id the prediction was made for"]);
         else if (leadId.Length > MaxLeadIdLength) errors[$"[{i}].leadId"] = [$"longer than {MaxLeadIdLength} characters"];
@@ -118,8 +134,10 @@ public static class OutcomesApi
         if (won is null) errors.TryAdd($"[{i}].outcome", [outcome is null ? "required: won or lost" : $"'{outcome}' is not an outcome: use won or lost"]);
         DateTime? when = null;
         if (at is null) errors.TryAdd($"[{i}].at", ["required: when the lead was won or lost (ISO 8601, e.g. 2025-06-01T12:00:00Z)"]);
-        else if (DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)) when = d.UtcDateTime;
-        else errors[$"[{i}].at"] = [$"'{at}' is not a date-time: use ISO 8601, e.g. 2025-06-01T12:00:00Z"];
+        else if (!ValueParsing.TryIsoInstant(at, out var d)) errors[$"[{i}].at"] = [$"'{at}' is not a date-time: use ISO 8601, e.g. 2025-06-01T12:00:00Z"];
+        else if (d > latest)
+            errors[$"[{i}].at"] = [$"'{at}' is in the future: send when the lead was won or lost (up to {FutureTolerance.TotalHours:0} hours ahead of the service's clock is taken as clock difference)"];
+        else when = d;
         return errors.Count > 0 ? (null, errors, leadId) : (new OutcomeRecord(leadId!, won!.Value, when!.Value), errors, leadId);
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using LeadPropensity.Core.Csv;
 using LeadPropensity.Core.Schema;
@@ -73,6 +72,6 @@ internal static class ExportTrainingDataCommand
     }
 
     private static DateTime ParseDate(string s) =>
-        DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var d)
-            ? d : throw new CommandException($"--since '{s}' is not a date (use e.g. 2025-06-01)");
+        ValueParsing.TryIsoInstant(s, out var d)
+            ? d : throw new CommandException($"--since '{s}' is not an ISO 8601 date (use e.g. 2025-06-01 or 2025-06-01T12:00:00Z)");
 }
