@@ -109,4 +109,100 @@ public sealed class ParameterHygieneTests(ModelFixture fx)
         // The same headers as GET (Kestrel leaves out the body of a HEAD answer itself).
         Assert.Equal("application/json", r.Content.Headers.ContentType?.MediaType);
     }
+
+    [Theory]
+    [InlineData("""{"leadId":"L-\u0000-1","features":{}}""", "leadId", "control character (U+0000")]
+    [InlineData("""{"leadId":"a","leadId":"b","features":{}}""", "leadId", "more than once")]
+    [InlineData("""{"leadId":"a","features":{},"features":{"industry":"x"}}""", "features", "more than once")]
+    public async Task ALeadIdThatCannotBeStoredOrAPropertySentTwiceIsA400(string body, string key, string message)
+    {
+        var r = await fx.Standard.Client().PostJson("/predict", body);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        var errors = (await r.Json()).GetProperty("errors");
+        Assert.Equal([key], errors.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Contains(message, errors.GetProperty(key)[0].GetString());
+        var batch = await fx.Standard.Client().PostJson("/predict/batch", $"[{body}]");
+        Assert.Equal(HttpStatusCode.BadRequest, batch.StatusCode);
+        Assert.Equal([$"[0].{key}"], await batch.ErrorKeys());
+    }
+
+    /// <summary>/predict took any length, /outcomes only 256 characters: a prediction no outcome could ever reach.</summary>
+    [Fact]
+    public async Task ALeadIdLongerThanAnOutcomeCanNameIsA400()
+    {
+        var ok = await fx.Standard.Client().PostJson("/predict", "{\"leadId\":\"" + new string('x', 256) + "\",\"features\":{}}");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var r = await fx.Standard.Client().PostJson("/predict", "{\"leadId\":\"" + new string('x', 257) + "\",\"features\":{}}");
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("longer than 256", (await r.Json()).GetProperty("errors").GetProperty("leadId")[0].GetString());
+        var outcome = await fx.Standard.Client().PostJson("/outcomes", $$"""[{"leadId":"{{new string('x', 257)}}","outcome":"won","at":"2025-01-01"}]""");
+        Assert.Equal(HttpStatusCode.BadRequest, outcome.StatusCode);
+    }
+
+    [Fact]
+    public async Task ANumberNoDoubleCanHoldIsNamedAsOutOfRange()
+    {
+        var r = await fx.Standard.Client().PostJson("/predict", """{"leadId":"a","features":{"website_visits_30d":1e400}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("outside the range", (await r.Json()).GetProperty("errors").GetProperty("features.website_visits_30d")[0].GetString());
+    }
+
+    private static ByteArrayContent Body(byte[] bytes, string contentType, string? encoding = null)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        if (encoding is not null) content.Headers.ContentEncoding.Add(encoding);
+        return content;
+    }
+
+    private string LeadJsonText(string leadId) =>
+        $$"""{"leadId":"{{leadId}}","features":{{System.Text.Json.JsonSerializer.Serialize(fx.Leads[0])}}}""";
+
+    [Fact]
+    public async Task ABodyInAnotherDeclaredCharsetIsReadAsThatCharset()
+    {
+        var latin1 = Encoding.Latin1.GetBytes(LeadJsonText("Zoë-1"));
+        Assert.Contains((byte)0xEB, latin1);
+        var r = await fx.Standard.Client().PostAsync("/predict", Body(latin1, "application/json; charset=iso-8859-1"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("Zoë-1", (await r.Json()).GetProperty("leadId").GetString());
+
+        var unknown = await fx.Standard.Client().PostAsync("/predict", Body(latin1, "application/json; charset=x-klingon"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, unknown.StatusCode);
+        Assert.Contains("x-klingon", (await unknown.Json()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AByteOrderMarkIsSkipped()
+    {
+        var r = await fx.Standard.Client().PostAsync("/predict", Body([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(LeadJsonText("L-bom"))], "application/json"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("L-bom", (await r.Json()).GetProperty("leadId").GetString());
+    }
+
+    [Fact]
+    public async Task ACompressedBodyIsScoredLikeThePlainOne()
+    {
+        var plain = Encoding.UTF8.GetBytes(LeadJsonText("L-gz"));
+        using var packed = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true)) gz.Write(plain);
+        var zipped = await fx.Standard.Client().PostAsync("/predict", Body(packed.ToArray(), "application/json", "gzip"));
+        Assert.Equal(HttpStatusCode.OK, zipped.StatusCode);
+        var direct = await fx.Standard.Client().PostAsync("/predict", Body(plain, "application/json"));
+        Assert.Equal((await direct.Json()).GetProperty("probability").GetDouble(), (await zipped.Json()).GetProperty("probability").GetDouble());
+
+        var unknown = await fx.Standard.Client().PostAsync("/predict", Body(plain, "application/json", "compress"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, unknown.StatusCode);
+        Assert.Contains("compress", (await unknown.Json()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AContentTypeTheRouteDoesNotTakeIsA415SayingWhatItTakes()
+    {
+        var r = await fx.Standard.Client().PostAsync("/predict/batch", Body(Encoding.UTF8.GetBytes("[]"), "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, r.StatusCode);
+        var detail = (await r.Json()).GetProperty("detail").GetString();
+        Assert.Contains("'text/plain'", detail);
+        Assert.Contains("text/csv", detail);
+    }
 }

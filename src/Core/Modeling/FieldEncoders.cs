@@ -43,12 +43,18 @@ public sealed class NumericEncoder : FieldEncoder
         return new NumericEncoder { Field = col.Name, Median = nums[nums.Length / 2], Edges = edges };
     }
 
+    /// <summary>Why a value is not a number: a number too large for any double (1e400) says so rather than "not a number".</summary>
+    private static string NotANumber(string raw) =>
+        double.TryParse(raw.AsSpan().Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && !double.IsFinite(d)
+            ? $"'{raw}' is outside the range a feature can hold (±3.4e38)"
+            : $"'{raw}' is not a number";
+
     public override bool Encode(string? raw, Span<float> dest, DateTime? reference, out string? problem)
     {
         problem = null;
         double d;
         if (raw is null) { d = Median; dest[1] = 1; }
-        else if (!ValueParsing.TryNumber(raw, out d)) { problem = $"'{raw}' is not a number"; return false; }
+        else if (!ValueParsing.TryNumber(raw, out d)) { problem = NotANumber(raw); return false; }
         // Features are single-precision: beyond ±3.4e38 a value would become infinite and poison the score.
         else if (Math.Abs(d) > float.MaxValue) { problem = $"'{raw}' is outside the range a feature can hold (±3.4e38)"; return false; }
         else dest[1] = 0;

@@ -20,7 +20,8 @@ public static class ServingExtensions
     {
         ConfigureFrameworkMeters(builder.Configuration.GetValue<bool>("Metrics:FrameworkMeters"));
         var s = builder.Services;
-        s.AddProblemDetails();
+        s.AddRequestDecompression();
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = UnsupportedMediaTypeDetail);
         s.AddExceptionHandler<ClientErrorHandler>();
         // A query or route value that does not bind (e.g. ?reasons=maybe) throws instead of a bare 400, so that
         // ClientErrorHandler answers with ProblemDetails naming the parameter.
@@ -128,11 +129,26 @@ public static class ServingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The routing's own 415 (a Content-Type the route does not take) says nothing about what to send: this says what was
+    /// sent and what the route takes.
+    /// </summary>
+    private static void UnsupportedMediaTypeDetail(ProblemDetailsContext c)
+    {
+        if (c.ProblemDetails.Status != StatusCodes.Status415UnsupportedMediaType || c.ProblemDetails.Detail is not null) return;
+        var sent = c.HttpContext.Request.ContentType is { Length: > 0 } t ? $"'{t}'" : "no Content-Type";
+        var takes = c.HttpContext.Request.Path.StartsWithSegments("/predict/batch", StringComparison.OrdinalIgnoreCase)
+            ? "application/json (a JSON array of leads) or text/csv" : "application/json";
+        c.ProblemDetails.Detail = $"The body was sent with {sent}; this route takes {takes}.";
+    }
+
     public static WebApplication UseServingPipeline(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHttpMetrics();
+        // Content-Encoding: gzip, br or deflate bodies are read decompressed (RequestBody's limits apply to what comes out).
+        app.UseRequestDecompression();
         app.UseAuthentication();
         // Before authorization, which answers a key that matches none with a 401 at once: such keys are limited too.
         app.UseRateLimiter();

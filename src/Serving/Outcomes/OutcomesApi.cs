@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using LeadPropensity.Core.Schema;
+using LeadPropensity.Core.Scoring;
 using LeadPropensity.Core.State;
 using LeadPropensity.Serving.Auth;
 using LeadPropensity.Serving.Extensions;
@@ -34,7 +35,7 @@ public sealed record OutcomesResponse(
 /// </summary>
 public static class OutcomesApi
 {
-    public const int MaxLeadIdLength = 256;
+    public const int MaxLeadIdLength = LeadIds.MaxLength;
 
     public static RouteGroupBuilder MapOutcomes(this IEndpointRouteBuilder app)
     {
@@ -129,7 +130,7 @@ public static class OutcomesApi
             else at = value;
         }
         if (string.IsNullOrWhiteSpace(leadId)) errors.TryAdd($"[{i}].leadId", ["required: the lead id the prediction was made for"]);
-        else if (leadId.Length > MaxLeadIdLength) errors[$"[{i}].leadId"] = [$"longer than {MaxLeadIdLength} characters"];
+        else if (LeadIds.Problem(leadId) is { } bad) errors[$"[{i}].leadId"] = [bad];
         bool? won = outcome?.Trim().ToLowerInvariant() switch { "won" => true, "lost" => false, _ => null };
         if (won is null) errors.TryAdd($"[{i}].outcome", [outcome is null ? "required: won or lost" : $"'{outcome}' is not an outcome: use won or lost"]);
         DateTime? when = null;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LeadPropensity.Core.Scoring;
 using LeadPropensity.Serving.Extensions;
 
 namespace LeadPropensity.Serving.Predict;
@@ -188,22 +189,37 @@ public static class LeadJson
     {
         string? leadId = null;
         Dictionary<string, string?>? features = null;
+        var (idSeen, featuresSeen) = (false, false);
         while (r.Read() && r.TokenType != JsonTokenType.EndObject)
         {
             var isId = r.ValueTextEquals("leadId"u8) || r.ValueTextEquals("LeadId"u8);
             var isFeatures = r.ValueTextEquals("features"u8) || r.ValueTextEquals("Features"u8);
             r.Read();
+            // Sent twice, the last would silently win: which one the caller meant cannot be told.
+            if ((isId && idSeen) || (isFeatures && featuresSeen))
+            {
+                Add(errors, prefix + (isId ? "leadId" : "features"), "is given more than once in the lead: send it once");
+                r.Skip();
+                continue;
+            }
             if (isId)
             {
+                idSeen = true;
                 if (!TryScalar(ref r, out leadId, out var problem) || (leadId is not null && r.TokenType is JsonTokenType.True or JsonTokenType.False))
                 {
                     Add(errors, prefix + "leadId", problem ?? $"must be a string or a number, not {Describe(r.TokenType)}");
                     leadId = null;
                     r.Skip();
                 }
+                else if (leadId is not null && LeadIds.Problem(leadId) is { } bad)
+                {
+                    Add(errors, prefix + "leadId", bad);
+                    leadId = null;
+                }
             }
             else if (isFeatures)
             {
+                featuresSeen = true;
                 if (r.TokenType == JsonTokenType.StartObject) features = ReadFeatures(ref r, prefix, errors);
                 else
                 {

@@ -4,22 +4,34 @@ using Microsoft.AspNetCore.Http.Features;
 namespace LeadPropensity.Serving.Predict;
 
 /// <summary>A request body read into a pooled buffer; dispose to return it.</summary>
-public sealed class BodyBytes(byte[] buffer, int length) : IDisposable
+public sealed class BodyBytes(byte[] buffer, int start, int length) : IDisposable
 {
-    public ReadOnlySpan<byte> Span => buffer.AsSpan(0, length);
-    public ReadOnlyMemory<byte> Memory => buffer.AsMemory(0, length);
+    public ReadOnlySpan<byte> Span => buffer.AsSpan(start, length);
+    public ReadOnlyMemory<byte> Memory => buffer.AsMemory(start, length);
     public void Dispose() => ArrayPool<byte>.Shared.Return(buffer);
 }
 
 /// <summary>
 /// Reads a JSON body up to a limit, so a too-large body is a 413 whatever the server (Kestrel enforces its own limit;
-/// the in-memory test server does not).
+/// the in-memory test server does not). The body comes out as UTF-8 without a byte order mark: a body declared in
+/// another charset (e.g. <c>application/json; charset=iso-8859-1</c>) is converted, and a gzip, Brotli or deflate
+/// body has already been decompressed by the pipeline (UseRequestDecompression; the limit applies to what it gives).
 /// </summary>
 public static class RequestBody
 {
-    /// <summary>The body, or null when it is larger than <paramref name="max"/> bytes.</summary>
+    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>
+    /// The body, or null when it is larger than <paramref name="max"/> bytes. A charset or content coding the service
+    /// cannot read is a <see cref="BadHttpRequestException"/> with status 415, answered as ProblemDetails naming it.
+    /// </summary>
     public static async Task<BodyBytes?> ReadAsync(HttpRequest request, long max, CancellationToken ct)
     {
+        var encoding = Charset(request);
+        // The decompression middleware removes the header of a coding it undid; one left here is one it does not know.
+        if (request.Headers.ContentEncoding is { Count: > 0 } coding && !string.Equals(coding.ToString(), "identity", StringComparison.OrdinalIgnoreCase))
+            throw new BadHttpRequestException(
+                $"the body's Content-Encoding '{coding}' is not supported: send it uncompressed, or as gzip, br or deflate", StatusCodes.Status415UnsupportedMediaType);
         if (request.ContentLength > max) return null;
         var size = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (size is { IsReadOnly: false } && (size.MaxRequestBodySize is null || size.MaxRequestBodySize > max)) size.MaxRequestBodySize = max;
@@ -52,6 +64,41 @@ public static class RequestBody
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
-        return new BodyBytes(buffer, length);
+        if (encoding is not null) return Transcode(buffer, length, encoding, max);
+        var start = buffer.AsSpan(0, length).StartsWith(Bom) ? Bom.Length : 0;
+        return new BodyBytes(buffer, start, length - start);
+    }
+
+    /// <summary>The encoding a Content-Type's charset names when it is not UTF-8 (or its subset ASCII), else null.</summary>
+    private static System.Text.Encoding? Charset(HttpRequest request)
+    {
+        if (request.ContentType is not { } type || !type.Contains("charset", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media) || media.Charset.Value is not { Length: > 0 } name) return null;
+        var charset = name.Trim('"');
+        if (charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase) ||
+            charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase)) return null;
+        try { return System.Text.Encoding.GetEncoding(charset); }
+        catch (ArgumentException)
+        {
+            throw new BadHttpRequestException($"the charset '{charset}' in Content-Type is not one the service can read: send UTF-8", StatusCodes.Status415UnsupportedMediaType);
+        }
+    }
+
+    /// <summary>The body as UTF-8, from the charset it was declared in; null when the UTF-8 text is over the limit.</summary>
+    private static BodyBytes? Transcode(byte[] buffer, int length, System.Text.Encoding from, long max)
+    {
+        try
+        {
+            var text = from.GetString(buffer, 0, length);
+            if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
+            var utf8 = System.Text.Encoding.UTF8.GetByteCount(text);
+            if (utf8 > max) return null;
+            var converted = ArrayPool<byte>.Shared.Rent(utf8);
+            return new BodyBytes(converted, 0, System.Text.Encoding.UTF8.GetBytes(text, converted));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
