@@ -73,11 +73,60 @@ public sealed class PredictionLogWriter(PredictionLog log, IStateStore store, IO
             }
             catch (Exception e)
             {
+                // One prediction the store refuses must not cost the rest of its batch: the halves are tried once each.
+                if (batch.Count > 1)
+                {
+                    await SetAsideAsync(batch, e);
+                    return;
+                }
                 log.Drop(PredictionLog.ReasonStore, batch.Count, logged: true);
                 logger.LogError(e, "prediction log: {Count} predictions dropped after {Attempts} failed attempts to write them", batch.Count, attempt + 1);
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// After a batch failed every attempt: its halves are written once each, and a failing half split again, so that only
+    /// the predictions the store refuses are dropped (a bad row lies in one half). When both halves of a split fail, the
+    /// store itself is failing rather than one row, and all that is left is dropped.
+    /// </summary>
+    private async Task SetAsideAsync(List<PredictionRecord> batch, Exception first)
+    {
+        var (dropped, last) = (0, first);
+        var pending = new Stack<List<PredictionRecord>>();
+        pending.Push(batch);
+        while (pending.TryPop(out var part))
+        {
+            if (part.Count == 1)
+            {
+                dropped++;
+                continue;
+            }
+            var failed = new List<List<PredictionRecord>>(2);
+            foreach (var half in (List<PredictionRecord>[])[part[..(part.Count / 2)], part[(part.Count / 2)..]])
+            {
+                try
+                {
+                    await store.AppendPredictionsAsync(half, CancellationToken.None);
+                    log.Wrote(half.Count);
+                }
+                catch (Exception e)
+                {
+                    last = e;
+                    failed.Add(half);
+                }
+            }
+            if (failed.Count == 2)
+            {
+                dropped += part.Count + pending.Sum(q => q.Count);
+                break;
+            }
+            foreach (var f in failed) pending.Push(f);
+        }
+        if (dropped > 0) log.Drop(PredictionLog.ReasonStore, dropped, logged: true);
+        logger.LogError(last, "prediction log: {Dropped} of {Count} predictions dropped after failed attempts to write them; the others were written in smaller batches",
+            dropped, batch.Count);
     }
 
     private void ReportDrops()

@@ -101,6 +101,38 @@ public sealed class PredictionLogFailureTests(ModelFixture fx) : IAsyncLifetime
         Assert.True(store.Attempts >= 3, $"each batch is tried 1 + Retries times ({store.Attempts} attempts)");
     }
 
+    /// <summary>
+    /// A store that refuses one prediction (a row it cannot take) made the writer drop the whole batch with it: the
+    /// others are now written in smaller batches and only that one is dropped.
+    /// </summary>
+    [Fact]
+    public async Task APredictionTheStoreRefusesIsSetAsideAndTheRestOfItsBatchIsWritten()
+    {
+        var store = new StallingStore(StateStoreFactory.Create("Sqlite", _db)) { RefuseLead = "R-7" };
+        store.Release();
+        await using var server = Server(store, new()
+        {
+            ["PredictionLog:Retries"] = "1", ["PredictionLog:RetryDelay"] = "00:00:00.010", ["PredictionLog:MaxWait"] = "00:00:02",
+        });
+        var c = Client(server);
+        var log = server.Services.GetRequiredService<PredictionLog>();
+        const int n = 20;
+        var batch = await c.PostAsync("/predict/batch",
+            System.Net.Http.Json.JsonContent.Create(fx.Leads.Take(n).Select((l, i) => new { leadId = $"R-{i}", features = l })));
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (log.Written + log.Dropped < n && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        Assert.Equal(1, log.Dropped);
+        Assert.Equal(n - 1, log.Written);
+        Assert.Equal(1, await DroppedMetric(c, PredictionLog.ReasonStore));
+        var stored = (await store.GetPredictionsAsync()).Select(p => p.LeadId).ToHashSet();
+        Assert.Equal(n - 1, stored.Count);
+        Assert.DoesNotContain("R-7", stored);
+        // Both halves failing is the store failing, not one row: the search stops rather than trying every row.
+        Assert.True(store.Attempts < 2 + 2 * 6, $"{store.Attempts} attempts");
+    }
+
     private WebApplicationFactory<Program> Server(IStateStore store, Dictionary<string, string?> settings)
     {
         settings["State:Provider"] = "Sqlite";
@@ -130,6 +162,8 @@ public sealed class PredictionLogFailureTests(ModelFixture fx) : IAsyncLifetime
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _attempts;
         public bool Fail { get; init; }
+        /// <summary>A lead id whose predictions the store refuses, with the batch they came in (as a constraint would).</summary>
+        public string? RefuseLead { get; init; }
         public int Attempts => Volatile.Read(ref _attempts);
         public void Release() => _gate.TrySetResult();
 
@@ -138,6 +172,7 @@ public sealed class PredictionLogFailureTests(ModelFixture fx) : IAsyncLifetime
             Interlocked.Increment(ref _attempts);
             await _gate.Task;
             if (Fail) throw new IOException("the store is down (test double)");
+            if (RefuseLead is { } refused && predictions.Any(p => p.LeadId == refused)) throw new InvalidDataException($"the store refuses {refused} (test double)");
             await inner.AppendPredictionsAsync(predictions, ct);
         }
 
