@@ -105,4 +105,87 @@ public class SchemaInferrerTests
         var reparsed = LeadSchema.Parse(json);
         Assert.Equal(Sample.Value.Schema.Columns.Count, reparsed.Columns.Count);
     }
+
+    /// <summary>
+    /// A Dynamics 365 export as it comes: a GUID per lead, US dates with a 12-hour clock, a checkbox that is "Yes" or
+    /// blank, a count with "-" for none, a status written with the outcome and a modified-on time. Before, the GUID and
+    /// the dates were free text, the checkbox a constant and the count a category.
+    /// </summary>
+    [Fact]
+    public void ADynamicsStyleExportIsReadForWhatItIs()
+    {
+        var rng = new Random(5);
+        var rows = Enumerable.Range(0, 300).Select(i =>
+        {
+            var won = rng.NextDouble() < 0.3;
+            var created = new DateTime(2025, 1, 1).AddHours(i * 17.3);
+            var day = created.AddDays(3);
+            return string.Join(",",
+                new Guid(rng.Next(), (short)i, (short)7, [1, 2, 3, 4, 5, 6, 7, (byte)(i % 256)]).ToString(),
+                created.ToString("M/d/yyyy h:mm tt", System.Globalization.CultureInfo.InvariantCulture),
+                day.ToString("d/M/yyyy", System.Globalization.CultureInfo.InvariantCulture),
+                rng.NextDouble() < 0.4 ? "Yes" : "",
+                i % 50 == 7 ? "-" : rng.Next(0, 40).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                won ? "Qualified" : (i % 2 == 0 ? "Cannot Contact" : "No Longer Interested"),
+                day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                won ? "Won" : "Lost");
+        });
+        var t = CsvTable.Parse("(Do Not Modify) Lead,Created On,Follow Up,Do Not Email,Visits,Status Reason,Modified On,Status\n" + string.Join("\n", rows));
+        var p = SchemaInferrer.Infer(t, "Status", ["Won"]);
+
+        Assert.Equal("(Do Not Modify) Lead", p.Schema.Id);
+        Assert.Equal(ColumnType.Ignore, TypeOf(p, "(Do Not Modify) Lead"));
+        Assert.Equal(ColumnType.Datetime, TypeOf(p, "Created On"));
+        Assert.Equal("M/d/yyyy h:mm tt", p.Schema.Find("Created On")!.Format);
+        Assert.Equal("Created On", p.Schema.Timestamp);
+        // Days above 12 in the first place: day first, whatever US exports usually do.
+        Assert.Equal("d/M/yyyy", p.Schema.Find("Follow Up")!.Format);
+        Assert.Equal(ColumnType.Categorical, TypeOf(p, "Do Not Email"));
+        Assert.Equal(ColumnType.Numeric, TypeOf(p, "Visits"));
+        Assert.Contains("-", p.Schema.MissingTokens);
+        Assert.False(p.Schema.Find("Status Reason")!.AvailableAtScoring);
+        Assert.Contains("tell won from lost", p.Decisions.Single(d => d.Name == "Status Reason").Warning);
+        Assert.Contains("filled after the outcome", p.Decisions.Single(d => d.Name == "Modified On").Warning);
+        // What the proposal says is what training and serving read: every date parses with the format written.
+        var created = t.Headers.ToList().IndexOf("Created On");
+        Assert.All(t.Rows, r => Assert.True(ValueParsing.TryDate(r[created], p.Schema.Find("Created On")!.Format, out _), r[created]));
+        Assert.Equal(p.Schema.Columns.Count, LeadSchema.Parse(p.Schema.ToJson()).Columns.Count);
+    }
+
+    [Fact]
+    public void DatesWhoseDayAndMonthCannotBeToldApartAreMonthFirstWithANote()
+    {
+        var rows = Enumerable.Range(0, 40).Select(i => $"{i % 2},{1 + i % 12}/{1 + i % 12}/2025,{i}");
+        var p = SchemaInferrer.Infer(CsvTable.Parse("y,when,n\n" + string.Join("\n", rows)), "y");
+        Assert.Equal("M/d/yyyy", p.Schema.Find("when")!.Format);
+        Assert.Contains("cannot be told apart", p.Decisions.Single(d => d.Name == "when").Reason);
+    }
+
+    [Fact]
+    public void ACheckboxWithoutBlanksIsStillAConstant()
+    {
+        var p = SchemaInferrer.Infer(CsvTable.Parse("y,k\n" + string.Join("\n", Enumerable.Range(0, 200).Select(i => $"{i % 2},Yes"))), "y");
+        Assert.Equal(ColumnType.Ignore, TypeOf(p, "k"));
+    }
+
+    [Fact]
+    public void NumbersWithManyWordsAmongThemStayCategories()
+    {
+        // Not a few placeholders: a tenth of the values are words, so the column is not numbers with gaps.
+        var rows = Enumerable.Range(0, 200).Select(i => $"{i % 2},{(i % 10 == 0 ? "many" : (i % 7).ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+        var p = SchemaInferrer.Infer(CsvTable.Parse("y,v\n" + string.Join("\n", rows)), "y");
+        Assert.Equal(ColumnType.Categorical, TypeOf(p, "v"));
+        Assert.DoesNotContain("many", p.Schema.MissingTokens);
+    }
+
+    [Fact]
+    public void ALabelWithNoPositiveValueListsTheValuesItHas()
+    {
+        var rows = Enumerable.Range(0, 30).Select(i => $"{(i % 3 == 0 ? "Qualified" : "Disqualified")},{i}");
+        var e = Assert.Throws<SchemaException>(() => SchemaInferrer.Infer(CsvTable.Parse("Status,n\n" + string.Join("\n", rows)), "Status", ["Won"]));
+        Assert.Contains("'Disqualified' (20)", e.Message);
+        Assert.Contains("'Qualified' (10)", e.Message);
+        Assert.Contains("--positive", e.Message);
+    }
 }
+

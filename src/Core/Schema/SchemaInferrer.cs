@@ -14,7 +14,7 @@ public static partial class SchemaInferrer
     private static readonly (string T, string F)[] BooleanPairs =
         [("yes", "no"), ("true", "false"), ("1", "0"), ("y", "n"), ("t", "f")];
 
-    [GeneratedRegex(@"(^|[_\s\-])(closed?|close_?date|won|lost|outcome|result|reason|stage|status|converted|churn|deal|revenue|amount|lost_?reason|tags?)([_\s\-]|$)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(^|[_\s\-])(closed?|close_?date|won|lost|outcome|result|reason|stage|status|converted|churn|deal|revenue|amount|lost_?reason|tags?|modified(_?on)?|updated(_?(at|on))?)([_\s\-]|$)", RegexOptions.IgnoreCase)]
     private static partial Regex PostOutcomeName();
 
     [GeneratedRegex(@"(^|[_\s\-])(id|uuid|guid|key|number|no)$", RegexOptions.IgnoreCase)]
@@ -33,6 +33,8 @@ public static partial class SchemaInferrer
         var labels = table.Rows.Select(r => probe.MapLabel(r[labelIdx])).ToArray();
         var positives = labels.Count(l => l == true);
         var n = table.Rows.Count;
+        if (n > 0 && positives == 0) throw new SchemaException(NoPositives(table, labelIdx, probe));
+        var strays = new List<string>();
 
         var decisions = new List<ColumnDecision>();
         var columns = new List<ColumnSpec>();
@@ -57,27 +59,56 @@ public static partial class SchemaInferrer
             }
             var missingShare = n == 0 ? 0 : 1.0 - (double)values.Count / n;
             var distinct = new HashSet<string>(values, StringComparer.Ordinal);
-            var (type, reason, isId) = Classify(name, values, distinct, n);
+            var (type, reason, isId, format) = Classify(name, values, distinct, n);
+            if (type == ColumnType.Numeric && MostlyNumbers(values) is { Count: > 0 } others)
+            {
+                // A few placeholders ("-", "none") in a column of numbers are missing values, not a reason to make
+                // hundreds of number strings into categories: they join the schema's missing tokens.
+                strays.AddRange(others);
+                reason += $"; {string.Join(", ", others.Select(o => $"'{o}'"))} taken as missing (added to missingTokens)";
+            }
+
             if (isId && id is null) { id = name; reason += "; proposed as the id"; }
             if (type == ColumnType.Datetime && timestamp is null && missingShare < 0.05) { timestamp = name; reason += "; proposed as the timestamp"; }
 
             var (warning, fillLeak) = LeakWarning(name, filledPos, filledNeg, positives, n - positives);
+            if (type is ColumnType.Categorical or ColumnType.Boolean && SeparatesTheLabel(table, c, labels, probe) is { } split)
+            {
+                // A few values that each belong to one outcome alone ("Qualified" only on won leads) are a status
+                // written when the outcome was: the strongest evidence an export gives.
+                warning = (warning is null ? "possible post-outcome leak, review: " : warning + "; ") + split;
+                fillLeak = true;
+            }
             // A fill pattern tied to the label is strong evidence: propose it as not available at scoring. A name alone only warns.
             var available = !(fillLeak && type != ColumnType.Ignore);
-            columns.Add(new ColumnSpec { Name = name, Type = type, AvailableAtScoring = available });
+            columns.Add(new ColumnSpec { Name = name, Type = type, AvailableAtScoring = available, Format = format });
             decisions.Add(new ColumnDecision(name, type.ToString().ToLowerInvariant() + (available ? "" : " (not at scoring)"), reason, missingShare, distinct.Count, warning));
         }
 
-        var schema = new LeadSchema { Label = probe.Label, Id = id, Timestamp = timestamp, MissingTokens = tokens, Columns = columns };
+        var allTokens = strays.Count == 0 ? tokens : [.. tokens, .. strays.Distinct(StringComparer.OrdinalIgnoreCase).Where(t => !probe.IsMissing(t))];
+        var schema = new LeadSchema { Label = probe.Label, Id = id, Timestamp = timestamp, MissingTokens = allTokens, Columns = columns };
         return new SchemaProposal(schema, decisions, n, positives);
     }
 
     private static HashSet<string> Distinct(CsvTable t, int c, LeadSchema s) =>
         t.Rows.Select(r => r[c]).Where(v => !s.IsMissing(v)).ToHashSet(StringComparer.Ordinal);
 
-    private static (ColumnType, string, bool) Classify(string name, List<string> values, HashSet<string> distinct, int rows)
+    private static (ColumnType, string, bool, string?) Classify(string name, List<string> values, HashSet<string> distinct, int rows)
+    {
+        var (type, reason, isId) = ClassifyType(name, values, distinct, rows);
+        // Dates in a form the defaults do not read (8/7/2025 5:53 AM) would be text, categories or an id: a format that
+        // reads every value makes the column a date, and the format goes into the schema for training and serving alike.
+        if (type is ColumnType.Text or ColumnType.Categorical or ColumnType.Ignore && values.Count > 0 && distinct.Count > 1 && DateFormat(values) is { } date)
+            return (ColumnType.Datetime, $"all values are dates/times in the form {date.Format}{date.Note}", false, date.Format);
+        return (type, reason, isId, null);
+    }
+
+    private static (ColumnType, string, bool) ClassifyType(string name, List<string> values, HashSet<string> distinct, int rows)
     {
         if (values.Count == 0) return (ColumnType.Ignore, "always missing", false);
+        // One value or blank is how CRMs export a checkbox ("Yes" or nothing): the blank carries the other half.
+        if (distinct.Count == 1 && values.Count < rows && values.Count >= Math.Max(1, rows / 100) && rows - values.Count >= Math.Max(1, rows / 100))
+            return (ColumnType.Categorical, $"one value ('{distinct.First()}') or blank ({1 - (double)values.Count / rows:P0}): blank is kept as its own level (a checkbox's 'no')", false);
         if (distinct.Count == 1) return (ColumnType.Ignore, $"constant ('{distinct.First()}')", false);
 
         if (distinct.Count == 2)
@@ -87,13 +118,16 @@ public static partial class SchemaInferrer
                 if (lower.SetEquals([t, f])) return (ColumnType.Boolean, $"two values {t}/{f}", false);
         }
 
-        var numeric = values.All(v => ValueParsing.TryNumber(v, out _));
+        var numeric = values.All(v => ValueParsing.TryNumber(v, out _)) || MostlyNumbers(values) is { Count: > 0 };
         if (numeric)
         {
-            var integers = values.All(v => ValueParsing.TryNumber(v, out var d) && Math.Abs(d - Math.Round(d)) < 1e-12);
+            var integers = values.All(v => !ValueParsing.TryNumber(v, out var d) || Math.Abs(d - Math.Round(d)) < 1e-12);
             if (integers && distinct.Count == values.Count && values.Count == rows && rows > 20 && IdName().IsMatch(name))
                 return (ColumnType.Ignore, "unique integer per row, named like an id", true);
-            return (ColumnType.Numeric, $"all {values.Count} values are numbers ({distinct.Count} distinct)", false);
+            var numbers = values.Count(v => ValueParsing.TryNumber(v, out _));
+            return (ColumnType.Numeric, numbers == values.Count
+                ? $"all {values.Count} values are numbers ({distinct.Count} distinct)"
+                : $"{numbers} of {values.Count} values are numbers ({distinct.Count} distinct)", false);
         }
 
         if (values.All(v => ValueParsing.TryDate(v, out _)))
@@ -101,7 +135,8 @@ public static partial class SchemaInferrer
 
         if (distinct.Count == values.Count && values.Count > 20)
         {
-            var multiword = values.Average(WordCount) >= 2.5;
+            // Words as separated by spaces: a GUID, an e-mail address or "L-000123" is one token, however many dashes.
+            var multiword = values.Average(v => v.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Length) >= 2.5;
             if (!multiword) return (ColumnType.Ignore, "unique per row (an identifier)", true);
         }
 
@@ -112,6 +147,79 @@ public static partial class SchemaInferrer
         if (distinct.Count > 1000 && distinct.Count > 0.5 * values.Count)
             return (ColumnType.Ignore, $"{distinct.Count} distinct single-word values: too many to be a category", false);
         return (ColumnType.Categorical, $"{distinct.Count} distinct values", false);
+    }
+
+    /// <summary>
+    /// The few values that are not numbers in a column that is otherwise all numbers (at least 97% of the filled values,
+    /// at most three distinct others, none with a digit: "-", "none", "n.a." rather than "12 months"); empty otherwise.
+    /// </summary>
+    private static List<string> MostlyNumbers(List<string> values)
+    {
+        var others = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var count = 0;
+        foreach (var v in values)
+        {
+            if (ValueParsing.TryNumber(v, out _)) continue;
+            count++;
+            if (v.Any(char.IsAsciiDigit)) return [];
+            others.Add(v.Trim());
+            if (others.Count > 3) return [];
+        }
+        return count > 0 && count <= 0.03 * values.Count && values.Count - count >= 20 ? [.. others] : [];
+    }
+
+    // Date forms ValueParsing's defaults do not read (12-hour clocks, one-digit days and months), tried as a column's
+    // format. Month first and day first are both tried; which one the values allow decides.
+    private static readonly string[] MonthFirst = ["M/d/yyyy h:mm tt", "M/d/yyyy h:mm:ss tt", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss", "M/d/yyyy", "M/d/yy"];
+    private static readonly string[] DayFirst = ["d/M/yyyy h:mm tt", "d/M/yyyy h:mm:ss tt", "d/M/yyyy H:mm", "d/M/yyyy H:mm:ss", "d/M/yyyy", "d/M/yy",
+        "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss", "d.M.yyyy", "d-MMM-yyyy H:mm", "d MMM yyyy", "d MMM yyyy H:mm"];
+
+    /// <summary>
+    /// The one format every value has, when the values are dates the default forms do not read, with a note when day and
+    /// month cannot be told apart (no value has a part above 12): month first is then assumed, as US CRMs export.
+    /// </summary>
+    private static (string Format, string Note)? DateFormat(List<string> values)
+    {
+        if (values.Count == 0 || !values[0].Any(char.IsAsciiDigit)) return null;
+        string? Fits(string[] formats) => formats.FirstOrDefault(f => values.All(v => ValueParsing.TryDate(v, f, out _)));
+        var (m, d) = (Fits(MonthFirst), Fits(DayFirst));
+        if (m is not null && d is not null)
+            return (m, $"; day and month cannot be told apart (no part above 12), so month first is assumed: set \"format\": \"{d}\" if the export is day first");
+        if (m is not null) return (m, "");
+        if (d is not null) return (d, "");
+        return null;
+    }
+
+    /// <summary>
+    /// Why a column of few values looks written with the outcome: at least 100 labelled rows, at most 20 values, and
+    /// each filled row's value seen with one outcome only (99% of them), with both outcomes among them; else null.
+    /// </summary>
+    private static string? SeparatesTheLabel(CsvTable table, int c, bool?[] labels, LeadSchema probe)
+    {
+        var byValue = new Dictionary<string, (int Won, int Lost)>(StringComparer.OrdinalIgnoreCase);
+        for (var r = 0; r < labels.Length; r++)
+        {
+            if (labels[r] is not { } won || probe.IsMissing(table.Rows[r][c])) continue;
+            var v = table.Rows[r][c].Trim();
+            var (w, l) = byValue.GetValueOrDefault(v);
+            byValue[v] = won ? (w + 1, l) : (w, l + 1);
+            if (byValue.Count > 20) return null;
+        }
+        var filled = byValue.Values.Sum(x => x.Won + x.Lost);
+        if (filled < 100 || byValue.Count < 2 || !byValue.Values.Any(x => x.Won > x.Lost) || !byValue.Values.Any(x => x.Lost > x.Won)) return null;
+        var pure = byValue.Values.Sum(x => Math.Max(x.Won, x.Lost));
+        if (pure < 0.99 * filled) return null;
+        var wonOnly = byValue.Where(x => x.Value.Won > x.Value.Lost).Select(x => $"'{x.Key}'").Take(3);
+        return $"its values tell won from lost ({pure:N0} of {filled:N0} rows; {string.Join(", ", wonOnly)} on won leads only)";
+    }
+
+    /// <summary>The label's values when none is a positive one: the most frequent, so the right --positive is easy to pick.</summary>
+    private static string NoPositives(CsvTable table, int labelIdx, LeadSchema probe)
+    {
+        var counts = table.Rows.GroupBy(r => r[labelIdx].Trim(), StringComparer.Ordinal).OrderByDescending(g => g.Count()).ToList();
+        var shown = string.Join(", ", counts.Take(10).Select(g => $"'{g.Key}' ({g.Count()})")) + (counts.Count > 10 ? $", and {counts.Count - 10} more" : "");
+        return $"no row of label column '{table.Headers[labelIdx]}' is a positive ({string.Join(", ", probe.Label.Positive.Select(v => $"'{v}'"))}); " +
+               $"its values are {shown}: give the value that means won with --positive";
     }
 
     private static double WordCount(string s) => s.Split([' ', '\t', '-', '/'], StringSplitOptions.RemoveEmptyEntries).Length;
