@@ -150,6 +150,11 @@ public class SchemaInferrerTests
         var created = t.Headers.ToList().IndexOf("Created On");
         Assert.All(t.Rows, r => Assert.True(ValueParsing.TryDate(r[created], p.Schema.Find("Created On")!.Format, out _), r[created]));
         Assert.Equal(p.Schema.Columns.Count, LeadSchema.Parse(p.Schema.ToJson()).Columns.Count);
+        // A CRM calling the service sends ISO 8601 whatever its export's form: a column with a format reads both.
+        Assert.True(ValueParsing.TryDate("2025-08-07T05:53:00Z", "M/d/yyyy h:mm tt", out var iso));
+        Assert.True(ValueParsing.TryDate("8/7/2025 5:53 AM", "M/d/yyyy h:mm tt", out var us));
+        Assert.Equal(iso, us);
+        Assert.False(ValueParsing.TryDate("7/8/2025", "M/d/yyyy h:mm tt", out _));
     }
 
     [Fact]

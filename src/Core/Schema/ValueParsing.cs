@@ -45,8 +45,10 @@ public static class ValueParsing
     {
         var t = raw.Trim();
         const DateTimeStyles styles = DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal;
+        // A column's own format (how its export writes dates), and ISO 8601 too, which cannot be misread: a CRM calling
+        // the service sends JSON dates as ISO 8601 whatever form its CSV export uses.
         if (format is not null)
-            return DateTime.TryParseExact(t, format, CultureInfo.InvariantCulture, styles, out value);
+            return DateTime.TryParseExact(t, format, CultureInfo.InvariantCulture, styles, out value) || TryIsoDate(t, out value);
         if (DateTime.TryParseExact(t, DateFormats, CultureInfo.InvariantCulture, styles, out value)) return true;
         // Accept any other unambiguous ISO 8601 form (fractions, offsets) but not bare numbers.
         if (t.Length >= 8 && t.Contains('-') && DateTime.TryParse(t, CultureInfo.InvariantCulture, styles, out value)) return true;
