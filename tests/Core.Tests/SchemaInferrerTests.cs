@@ -183,6 +183,16 @@ public class SchemaInferrerTests
         Assert.DoesNotContain("many", p.Schema.MissingTokens);
     }
 
+    /// <summary>"$25,000.00" is text to an invariant reader (and to the service): the proposal says why it is no number.</summary>
+    [Fact]
+    public void FormattedMoneyIsACategoryThatSaysHowToExportItAsANumber()
+    {
+        var rows = Enumerable.Range(0, 60).Select(i => $"{i % 2},\"${i % 7},{i % 10}00.00\"");
+        var p = SchemaInferrer.Infer(CsvTable.Parse("y,Annual Revenue\n" + string.Join("\n", rows)), "y");
+        Assert.Equal(ColumnType.Categorical, TypeOf(p, "Annual Revenue"));
+        Assert.Contains("export the column unformatted", p.Decisions.Single(d => d.Name == "Annual Revenue").Reason);
+    }
+
     [Fact]
     public void ALabelWithNoPositiveValueListsTheValuesItHas()
     {

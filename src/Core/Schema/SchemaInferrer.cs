@@ -17,6 +17,10 @@ public static partial class SchemaInferrer
     [GeneratedRegex(@"(^|[_\s\-])(closed?|close_?date|won|lost|outcome|result|reason|stage|status|converted|churn|deal|revenue|amount|lost_?reason|tags?|modified(_?on)?|updated(_?(at|on))?)([_\s\-]|$)", RegexOptions.IgnoreCase)]
     private static partial Regex PostOutcomeName();
 
+    /// <summary>Money or counts as spreadsheets format them: a currency sign, thousands grouped by commas ("$1,000.00", "25,000").</summary>
+    [GeneratedRegex(@"^[-+]?(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?)$")]
+    private static partial Regex FormattedNumber();
+
     [GeneratedRegex(@"(^|[_\s\-])(id|uuid|guid|key|number|no)$", RegexOptions.IgnoreCase)]
     private static partial Regex IdName();
 
@@ -132,6 +136,12 @@ public static partial class SchemaInferrer
 
         if (values.All(v => ValueParsing.TryDate(v, out _)))
             return (ColumnType.Datetime, "all values are dates/times", false);
+
+        if (values.Count(v => FormattedNumber().IsMatch(v.Trim())) >= 0.9 * values.Count)
+            return (distinct.Count > 1000 && distinct.Count > 0.5 * values.Count ? ColumnType.Ignore : ColumnType.Categorical,
+                $"formatted numbers (e.g. '{values.First(v => FormattedNumber().IsMatch(v.Trim()))}'): numbers are read in invariant form only " +
+                "(25000.50, no currency sign or thousands separator), as the service reads them, so these are not numbers here; " +
+                "export the column unformatted to use it as a number", false);
 
         if (distinct.Count == values.Count && values.Count > 20)
         {
