@@ -36,7 +36,20 @@ app.MapBenchEcho();
 app.MapServingMetrics();
 app.MapOpenApiDocs();
 
-app.Run();
+// Not in the tests' in-memory server (WebApplicationFactory), which needs the exception itself.
+var kestrel = app.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.GetType().Name.Contains("Kestrel", StringComparison.Ordinal) == true;
+try
+{
+    app.Run();
+}
+catch (Exception e) when (kestrel && e is not OperationCanceledException)
+{
+    // A setting or file the service cannot start with (rules, keys, options, the state store): the host has logged it
+    // with its stack above; the last line says what to fix, and the exit code is an error rather than a crash (134).
+    Console.Error.WriteLine($"error: the service did not start: {e.GetBaseException().Message}");
+    return 1;
+}
+return 0;
 
 /// <summary>The entry point, public for <c>WebApplicationFactory&lt;Program&gt;</c> in the tests.</summary>
 public partial class Program;

@@ -16,6 +16,37 @@ public sealed class StartupTests(ModelFixture fx)
         Assert.True(properties.GetProperty("System.GC.Server").GetBoolean());
     }
 
+    /// <summary>
+    /// The real process, started as an operator would with a rules file it cannot use: it stops with exit code 1 and a
+    /// last line that says what to fix (it was an unhandled exception: exit code 134 and a stack trace last).
+    /// </summary>
+    [Fact]
+    public async Task AServiceThatCannotStartExitsWithOneAndSaysWhy()
+    {
+        var dir = RepoPaths.TempDir();
+        var rules = Path.Combine(dir, "rules.json");
+        File.WriteAllText(rules, """{ "thresholds": { "sql": 60, "mql": 30 }, "rules": [ { "name": "x", "when": { "field": "job_title", "matches": "a" }, "points": 5 } ] }""");
+        var dll = Path.Combine(AppContext.BaseDirectory, "LeadPropensity.Serving.dll");
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dir,
+        };
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        psi.Environment["Models__Path"] = fx.Registry();
+        psi.Environment["Rules__Path"] = rules;
+        psi.Environment["State__ConnectionString"] = $"Data Source={Path.Combine(dir, "state.db")}";
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        await stdout;
+        Assert.Equal(1, process.ExitCode);
+        var last = stderr.TrimEnd().Split('\n')[^1];
+        Assert.StartsWith("error: the service did not start:", last);
+        Assert.Contains("unknown operator 'matches'", last);
+    }
+
     [Fact]
     public void ProductionRefusesToStartWithoutKeys()
     {
