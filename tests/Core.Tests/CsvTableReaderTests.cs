@@ -112,4 +112,71 @@ public class CsvTableReaderTests
         Assert.Equal(["1", "x"], t.Rows[0]);
         Assert.Equal(2, t.Rows.Count);
     }
+
+    [Fact]
+    public void UnclosedQuoteStopsAtMaxRecordBytesNamingTheLineItStartsOn()
+    {
+        // 64 MiB generated as it is read: without the cap CsvHelper buffers all of it (over 200 MB allocated).
+        using var body = new RunawayQuoteStream("lead_id,note\nL-0,fine\n\"L-1,", 64L << 20);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using var reader = CsvTableReader.FromStream(body, "request");
+        Assert.True(reader.Read(out var good));
+        Assert.Equal(2, good.Line);
+
+        var e = Assert.Throws<CsvFormatException>(() => reader.Read(out _));
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(3, e.Line);
+        Assert.Equal("request: line 3: a record runs past 1,048,576 bytes: a quoted field is probably not closed", e.Message);
+        Assert.True(allocated < 32L << 20, $"allocated {allocated:N0} bytes");
+        // The array pool can hide allocations; what was read from the body cannot.
+        Assert.True(body.Position < 4L * CsvTableReader.MaxRecordBytes, $"read {body.Position:N0} bytes");
+    }
+
+    [Theory]
+    [InlineData(100 * 1024)]
+    [InlineData(1_000_000)] // just under MaxRecordBytes
+    public void LongQuotedFieldWithNewlinesAndSeparatorsStillReads(int length)
+    {
+        const string line = "called twice, left a message\r\n";
+        var note = string.Concat(Enumerable.Repeat(line, length / line.Length + 1))[..length];
+        var newlines = note.Count(c => c == '\n');
+        var csv = $"lead_id,note,n\nL-1,\"{note}\",3\nL-2,short,4\n";
+
+        using var reader = CsvTableReader.FromStream(new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+        var rows = reader.ReadAll().ToList();
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(note, rows[0].Values[1]);
+        Assert.Equal("3", rows[0].Values[2]);
+        Assert.Equal(3 + newlines, rows[1].Line);
+    }
+
+    /// <summary>A header, a row, then an opened quote and text without end, made as it is read (nothing held in memory).</summary>
+    private sealed class RunawayQuoteStream(string head, long length) : Stream
+    {
+        private static readonly byte[] Filler = Encoding.ASCII.GetBytes("no closing quote, just more text\n");
+        private readonly byte[] _head = Encoding.UTF8.GetBytes(head);
+        private long _position;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = (int)Math.Min(buffer.Length, length - _position);
+            for (var i = 0; i < n; i++, _position++)
+                buffer[i] = _position < _head.Length ? _head[_position] : Filler[(_position - _head.Length) % Filler.Length];
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => length;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using CsvHelper;
 
@@ -16,10 +17,16 @@ public readonly record struct CsvRow(long Line, string[] Values);
 /// <summary>
 /// Streams a real-world CSV export through CsvHelper: RFC 4180 quoting (separators and newlines inside quotes),
 /// separator detection among , ; tab |, UTF-8 with or without BOM, trimmed headers and values.
-/// Duplicate or empty headers and ragged rows are errors naming the line.
+/// Duplicate or empty headers, ragged rows and records over <see cref="MaxRecordBytes"/> are errors naming the line.
 /// </summary>
 public sealed class CsvTableReader : IDisposable
 {
+    /// <summary>
+    /// The longest record read, in bytes of UTF-8 (the unit CsvHelper counts): far beyond any CRM export row, yet an
+    /// unclosed quote stops the reader after a few MiB instead of buffering the rest of an unbounded request body.
+    /// </summary>
+    public const int MaxRecordBytes = 1 << 20;
+
     private readonly CsvReader _reader;
     private readonly string _source;
 
@@ -38,7 +45,11 @@ public sealed class CsvTableReader : IDisposable
             SkipEmptyLines = true,
             TrackLineNumbers = true,
             TrimWhitespace = true,
+            // With Recover and Allow, a record too large to buffer is the only CsvFormatException CsvHelper's Read throws
+            // (its documented contract), so TooLong can say so; ragged rows are TryReadRow's to report.
+            MalformedData = CsvMalformedDataHandling.Recover,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
+            MaxRecordSize = MaxRecordBytes,
             Encoding = new UTF8Encoding(false),
         };
         try
@@ -48,7 +59,7 @@ public sealed class CsvTableReader : IDisposable
         }
         catch (CsvHelper.CsvFormatException e)
         {
-            throw new CsvFormatException($"{source}: line {e.LineNumber}: {e.Message}", e.LineNumber);
+            throw TooLong(e, source);
         }
     }
 
@@ -109,7 +120,7 @@ public sealed class CsvTableReader : IDisposable
         }
         catch (CsvHelper.CsvFormatException e)
         {
-            throw new CsvFormatException($"{_source}: line {e.LineNumber}: {e.Message}", e.LineNumber);
+            throw TooLong(e, _source);
         }
         var line = _reader.LineNumber;
         if (_reader.FieldCount != Headers.Count)
@@ -122,6 +133,11 @@ public sealed class CsvTableReader : IDisposable
         row = new CsvRow(line, values);
         return true;
     }
+
+    // CsvHelper's LineNumber is where the record starts, which is where the stray quote is to be found.
+    private static CsvFormatException TooLong(CsvHelper.CsvFormatException e, string source) =>
+        new($"{source}: line {e.LineNumber}: a record runs past {MaxRecordBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes: " +
+            "a quoted field is probably not closed", e.LineNumber);
 
     public IEnumerable<CsvRow> ReadAll()
     {
