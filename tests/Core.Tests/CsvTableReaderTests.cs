@@ -152,6 +152,27 @@ public class CsvTableReaderTests
         Assert.Equal(3 + newlines, rows[1].Line);
     }
 
+    [Fact]
+    public void DeclaredEncodingIsReadInsteadOfUtf8()
+    {
+        var latin1 = Encoding.Latin1.GetBytes("lead_id,city\nL-CAFÉ,Orléans\n");
+        using var reader = CsvTableReader.FromStream(new MemoryStream(latin1), encoding: Encoding.Latin1);
+        Assert.True(reader.Read(out var row));
+        Assert.Equal(["L-CAFÉ", "Orléans"], row.Values);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Utf8StreamIsReadWithOrWithoutBom(bool bom)
+    {
+        byte[] bytes = [.. bom ? Encoding.UTF8.GetPreamble() : [], .. Encoding.UTF8.GetBytes("lead_id,city\nL-CAFÉ,Orléans\n")];
+        using var reader = CsvTableReader.FromStream(new MemoryStream(bytes));
+        Assert.Equal(["lead_id", "city"], reader.Headers);
+        Assert.True(reader.Read(out var row));
+        Assert.Equal(["L-CAFÉ", "Orléans"], row.Values);
+    }
+
     /// <summary>A header, a row, then an opened quote and text without end, made as it is read (nothing held in memory).</summary>
     private sealed class RunawayQuoteStream(string head, long length) : Stream
     {

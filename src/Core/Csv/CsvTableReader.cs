@@ -16,7 +16,7 @@ public readonly record struct CsvRow(long Line, string[] Values);
 
 /// <summary>
 /// Streams a real-world CSV export through CsvHelper: RFC 4180 quoting (separators and newlines inside quotes),
-/// separator detection among , ; tab |, UTF-8 with or without BOM, trimmed headers and values.
+/// separator detection among , ; tab |, UTF-8 with or without BOM (or a declared encoding), trimmed headers and values.
 /// Duplicate or empty headers, ragged rows and records over <see cref="MaxRecordBytes"/> are errors naming the line.
 /// </summary>
 public sealed class CsvTableReader : IDisposable
@@ -33,7 +33,7 @@ public sealed class CsvTableReader : IDisposable
     public IReadOnlyList<string> Headers { get; }
     public char Delimiter => _reader.Separator;
 
-    private CsvTableReader(Func<CsvReaderOptions, CsvReader> open, string source, char? delimiter)
+    private CsvTableReader(Func<CsvReaderOptions, CsvReader> open, string source, char? delimiter, Encoding? encoding = null)
     {
         _source = source;
         var options = new CsvReaderOptions
@@ -50,7 +50,7 @@ public sealed class CsvTableReader : IDisposable
             MalformedData = CsvMalformedDataHandling.Recover,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             MaxRecordSize = MaxRecordBytes,
-            Encoding = new UTF8Encoding(false),
+            Encoding = encoding ?? new UTF8Encoding(false),
         };
         try
         {
@@ -70,8 +70,9 @@ public sealed class CsvTableReader : IDisposable
         return new CsvTableReader(o => CsvReader.FromFile(path, o), path, delimiter);
     }
 
-    public static CsvTableReader FromStream(Stream stream, string source = "input", char? delimiter = null) =>
-        new(o => CsvReader.Create(stream, o, false), source, delimiter);
+    /// <param name="encoding">The stream's charset when the sender declared one; null reads UTF-8, with or without a BOM.</param>
+    public static CsvTableReader FromStream(Stream stream, string source = "input", char? delimiter = null, Encoding? encoding = null) =>
+        new(o => CsvReader.Create(stream, o, false), source, delimiter, encoding);
 
     public static CsvTableReader FromString(string text, string source = "input", char? delimiter = null)
     {
