@@ -45,8 +45,7 @@ public sealed class CsvTableReader : IDisposable
             SkipEmptyLines = true,
             TrackLineNumbers = true,
             TrimWhitespace = true,
-            // With Recover and Allow, a record too large to buffer is the only CsvFormatException CsvHelper's Read throws
-            // (its documented contract), so TooLong can say so; ragged rows are TryReadRow's to report.
+            // Ragged rows are TryReadRow's to report; what CsvHelper cannot recover from is a record over MaxRecordSize.
             MalformedData = CsvMalformedDataHandling.Recover,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             MaxRecordSize = MaxRecordBytes,
@@ -135,10 +134,13 @@ public sealed class CsvTableReader : IDisposable
         return true;
     }
 
-    // CsvHelper's LineNumber is where the record starts, which is where the stray quote is to be found.
+    // CsvHelper's LineNumber is where the record starts, which is where the stray quote is to be found. Its exception has
+    // no kind to tell a record over MaxRecordSize from anything else, so its message is asked; any other keeps its own.
     private static CsvFormatException TooLong(CsvHelper.CsvFormatException e, string source) =>
-        new($"{source}: line {e.LineNumber}: a record runs past {MaxRecordBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes: " +
-            "a quoted field is probably not closed", e.LineNumber);
+        e.Message.Contains(nameof(CsvReaderOptions.MaxRecordSize), StringComparison.Ordinal)
+            ? new($"{source}: line {e.LineNumber}: a record runs past {MaxRecordBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes: " +
+                  "a quoted field is probably not closed", e.LineNumber)
+            : new($"{source}: line {e.LineNumber}: {e.Message}", e.LineNumber);
 
     public IEnumerable<CsvRow> ReadAll()
     {

@@ -62,6 +62,7 @@ public static class CsvScorer
         while ((status = reader.TryReadRow(out var row, out var error)) is not null)
         {
             if (status == false) { Bad(error!, null); continue; }
+            if (idIdx >= 0 && IdProblem(source, schema.Id!, row, idIdx) is { } badId) { Bad(badId, null); continue; }
             var values = mapper.Map(row.Values);
             problems.Clear();
             Array.Clear(x);
@@ -72,6 +73,14 @@ public static class CsvScorer
                 continue;
             }
             var s = bundle.Score(x, values, options.Reasons ? 3 : 0);
+            if (!double.IsFinite(s.Probability))
+            {
+                // As on /predict, a model that cannot score a lead must not end the stream: this row is reported instead.
+                Bad(new CsvFormatException($"{source}: line {row.Line}: the model gave a non-finite result for this row (raw score {s.Raw}); " +
+                                           "its values are likely far outside what the model was trained on (score it with ?engine=rules)", row.Line),
+                    idIdx >= 0 ? row.Values[idIdx] : null);
+                continue;
+            }
             var band = cutoffs.Assign(s.Probability, options.Disqualified?.Invoke(values) ?? false);
             options.OnScored?.Invoke(band);
             options.OnRow?.Invoke(new CsvScoredRow(idIdx >= 0 ? row.Values[idIdx] : null, s.Probability, s.Score, band, bundle.Fields, (string?[])values.Clone()));
@@ -96,6 +105,17 @@ public static class CsvScorer
             options.OnBadRow?.Invoke(e);
             if (options.ErrorRows) WriteErrorRow(output, id ?? e.Line.ToString(CultureInfo.InvariantCulture), e.Message, options.Reasons);
         }
+    }
+
+    /// <summary>
+    /// Why a row's id cannot be a lead id (<see cref="LeadIds"/>), as the row's error, or null. An empty id is allowed:
+    /// such a lead is scored and logged without one, as on the JSON routes. The error row shows the line, not the id.
+    /// </summary>
+    internal static CsvFormatException? IdProblem(string source, string idColumn, CsvRow row, int idIdx)
+    {
+        var id = row.Values[idIdx];
+        return id.Length == 0 || LeadIds.Problem(id) is not { } why ? null
+            : new CsvFormatException($"{source}: line {row.Line}: {idColumn}: the lead id is {why}", row.Line, idColumn);
     }
 
     /// <summary>A row standing for an input row that could not be scored: empty scores, band <c>error</c>, the message.</summary>

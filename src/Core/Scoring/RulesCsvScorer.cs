@@ -11,7 +11,8 @@ namespace LeadPropensity.Core.Scoring;
 /// </summary>
 public static class RulesCsvScorer
 {
-    public static CsvScoringResult Score(RuleSet rules, CsvTableReader reader, TextWriter output, CsvScoringOptions options, string? idColumn = null)
+    public static CsvScoringResult Score(RuleSet rules, CsvTableReader reader, TextWriter output, CsvScoringOptions options, string? idColumn = null,
+        string source = "input")
     {
         var idIdx = idColumn is null ? -1 : reader.IndexOf(idColumn);
         var header = new StringBuilder(idIdx >= 0 ? CsvText.Escape(idColumn!) : "line").Append(",probability,score,band");
@@ -24,6 +25,7 @@ public static class RulesCsvScorer
         bool? status;
         while ((status = reader.TryReadRow(out var csv, out var error)) is not null)
         {
+            if (status == true && idIdx >= 0 && CsvScorer.IdProblem(source, idColumn!, csv, idIdx) is { } badId) (status, error) = (false, badId);
             if (status == false)
             {
                 if (options.Strict) throw error!;

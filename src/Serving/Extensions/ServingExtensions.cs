@@ -125,6 +125,7 @@ public static class ServingExtensions
         s.AddSingleton<ModelHolder>();
         s.AddSingleton<IBandCutoffsProvider, RecommendedCutoffsProvider>();
         s.AddSingleton<LeadScoringService>();
+        s.AddSingleton<CsvStreams>();
         s.AddHostedService<ChampionWatcher>();
         return builder;
     }

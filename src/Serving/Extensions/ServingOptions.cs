@@ -31,6 +31,8 @@ public sealed class PredictOptions
     [Range(1024, long.MaxValue)] public long MaxBodyBytes { get; set; } = 1 << 20;
     [Range(1024, long.MaxValue)] public long MaxBatchBodyBytes { get; set; } = 32L << 20;
     [Range(1, 1_000_000)] public int MaxBatchSize { get; set; } = 10_000;
+    /// <summary>CSV batches scored at once; one more is a 429. Each holds a thread of its own while its upload lasts.</summary>
+    [Range(1, 10_000)] public int MaxConcurrentCsvStreams { get; set; } = 16;
 }
 
 /// <summary>RateLimit: a token bucket per API key.</summary>

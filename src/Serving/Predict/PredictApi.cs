@@ -29,7 +29,11 @@ public static class PredictApi
             .WithSummary("Score many leads: a JSON array (up to Predict:MaxBatchSize), or text/csv in and text/csv out, streamed for any size.")
             .WithDescription("CSV: one row per input row with the id (or line), probability, score and band; a row that cannot be scored gets band `error` and the message in the `error` column. `?reasons=true` adds reason columns.")
             .Accepts<List<PredictRequest>>("application/json", "text/csv")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            // A CSV stream has no size limit, also when it is sent compressed (the decompression middleware would otherwise
+            // hold it to the server's limit); a JSON batch keeps Predict:MaxBatchBodyBytes, which RequestBody enforces on
+            // the bytes it reads, decompressed or not.
+            .WithMetadata(new NoRequestSizeLimit());
 
         return group;
     }
@@ -50,10 +54,11 @@ public static class PredictApi
     }
 
     public static async Task<Results<JsonBatchResult, ValidationProblem, ProblemHttpResult, CsvBatchResult>> Batch(
-        HttpRequest request, LeadScoringService scoring, PredictionLog log, IOptions<PredictOptions> options, string? engine, bool? reasons, CancellationToken ct)
+        HttpRequest request, LeadScoringService scoring, PredictionLog log, IOptions<PredictOptions> options, CsvStreams csvStreams, string? engine,
+        bool? reasons, CancellationToken ct)
     {
         if (!TryEngine(engine, out var chosen, out var engineError)) return engineError!;
-        if (CsvBatch.IsCsv(request)) return CsvBatch.Start(request, scoring, chosen, reasons ?? false, log);
+        if (CsvBatch.IsCsv(request)) return await CsvBatch.StartAsync(request, scoring, chosen, reasons ?? false, log, csvStreams);
         var max = options.Value.MaxBatchBodyBytes;
         using var body = await RequestBody.ReadAsync(request, max, ct);
         if (body is null) return TooLarge(max, "Predict:MaxBatchBodyBytes");
@@ -85,6 +90,11 @@ public static class PredictApi
             throw;
         }
         return new JsonBatchResult(scored);
+    }
+
+    private sealed class NoRequestSizeLimit : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata
+    {
+        public long? MaxRequestBodySize => null;
     }
 
     private static bool TryEngine(string? engine, out ScoringEngine chosen, out ValidationProblem? error)

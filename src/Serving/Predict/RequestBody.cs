@@ -27,11 +27,7 @@ public static class RequestBody
     /// </summary>
     public static async Task<BodyBytes?> ReadAsync(HttpRequest request, long max, CancellationToken ct)
     {
-        var encoding = Charset(request);
-        // The decompression middleware removes the header of a coding it undid; one left here is one it does not know.
-        if (request.Headers.ContentEncoding is { Count: > 0 } coding && !string.Equals(coding.ToString(), "identity", StringComparison.OrdinalIgnoreCase))
-            throw new BadHttpRequestException(
-                $"the body's Content-Encoding '{coding}' is not supported: send it uncompressed, or as gzip, br or deflate", StatusCodes.Status415UnsupportedMediaType);
+        var encoding = Decoding(request);
         if (request.ContentLength > max) return null;
         var size = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (size is { IsReadOnly: false } && (size.MaxRequestBodySize is null || size.MaxRequestBodySize > max)) size.MaxRequestBodySize = max;
@@ -59,6 +55,11 @@ public static class RequestBody
             ArrayPool<byte>.Shared.Return(buffer);
             return null;
         }
+        catch (Exception e) when (IsUndecodable(e))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw Undecodable(e);
+        }
         catch
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -69,6 +70,31 @@ public static class RequestBody
         return new BodyBytes(buffer, start, length - start);
     }
 
+    /// <summary>
+    /// How the body's bytes are to be read: the encoding its Content-Type's charset names when that is not UTF-8 (or its
+    /// subset ASCII), else null. A content coding the decompression middleware left in place (one it does not know) or a
+    /// charset the service cannot read is a <see cref="BadHttpRequestException"/> with status 415 naming it.
+    /// </summary>
+    public static System.Text.Encoding? Decoding(HttpRequest request)
+    {
+        // The decompression middleware removes the header of a coding it undid; one left here is one it does not know.
+        if (request.Headers.ContentEncoding is { Count: > 0 } coding && !string.Equals(coding.ToString(), "identity", StringComparison.OrdinalIgnoreCase))
+            throw new BadHttpRequestException(
+                $"the body's Content-Encoding '{coding}' is not supported: send it uncompressed, or as gzip, br or deflate", StatusCodes.Status415UnsupportedMediaType);
+        return Charset(request);
+    }
+
+    /// <summary>
+    /// True for what a decompression stream throws on bytes that are not the coding the request declared (gzip and
+    /// deflate: InvalidDataException; Brotli: InvalidOperationException), told apart from other failures by where it came from.
+    /// </summary>
+    public static bool IsUndecodable(Exception e) =>
+        e is InvalidDataException or InvalidOperationException && e.Source?.StartsWith("System.IO.Compression", StringComparison.Ordinal) == true;
+
+    /// <summary>The caller's mistake a failed decompression is: a 400 naming the header whose promise the body broke.</summary>
+    public static BadHttpRequestException Undecodable(Exception e) =>
+        new($"the body is not valid data of the Content-Encoding it was sent with ({e.Message})", StatusCodes.Status400BadRequest, e);
+
     /// <summary>The encoding a Content-Type's charset names when it is not UTF-8 (or its subset ASCII), else null.</summary>
     private static System.Text.Encoding? Charset(HttpRequest request)
     {
@@ -77,8 +103,10 @@ public static class RequestBody
         var charset = name.Trim('"');
         if (charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase) ||
             charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase)) return null;
+        // GetEncoding refuses an unknown name (ArgumentException) and a known one .NET will not decode, such as UTF-7
+        // (NotSupportedException).
         try { return System.Text.Encoding.GetEncoding(charset); }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             throw new BadHttpRequestException($"the charset '{charset}' in Content-Type is not one the service can read: send UTF-8", StatusCodes.Status415UnsupportedMediaType);
         }

@@ -41,7 +41,7 @@ internal static class ScoreCommand
                 {
                     var rules = RuleSet.Load(p.GetValue(rulesPath)!);
                     var id = p.GetValue(idColumn) ?? (reader.IndexOf("lead_id") >= 0 ? "lead_id" : null);
-                    result = RulesCsvScorer.Score(rules, reader, writer, options, id);
+                    result = RulesCsvScorer.Score(rules, reader, writer, options, id, p.GetValue(data)!);
                     used = "the rules in " + p.GetValue(rulesPath);
                 }
                 else
