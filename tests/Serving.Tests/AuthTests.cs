@@ -105,20 +105,6 @@ public sealed class AuthTests(ModelFixture fx)
             Assert.DoesNotContain(lines, l => l.Contains(key, StringComparison.Ordinal));
     }
 
-    private sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-        public void Dispose() { }
-
-        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => true;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"{category}: {formatter(state, exception)} {exception} {state}");
-        }
-    }
-
     [Fact]
     public async Task KeysThatMatchNoneAreThrottledPerAddressWhileGoodKeysAreNot()
     {

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using LeadPropensity.Core.Bundles;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace LeadPropensity.Serving.Tests;
 
@@ -184,6 +186,56 @@ public sealed class LifecycleTests(ModelFixture fx)
         Assert.Contains("v-gone", (await reload.Json()).GetProperty("detail").GetString());
         Assert.Equal(fx.V1, await ServedVersion(c));
         Assert.Equal(HttpStatusCode.OK, (await c.PostLead(fx.Leads[0])).StatusCode);
+    }
+
+    /// <summary>
+    /// A bundle copied by hand under another folder name (its manifest still names its own version) is a registry
+    /// mistake. As champion it was loaded and served, and since the served version never equalled the champion's name,
+    /// loaded again on every check, forever. It is refused once, with the reason, and the old model keeps answering.
+    /// </summary>
+    [Fact]
+    public async Task AChampionFolderNotNamedAfterItsVersionIsRefusedOnceWithTheReasonAndTheOldOneKeepsServing()
+    {
+        var dir = fx.Registry(fx.V1, champion: fx.V1, withV2: true);
+        fx.CopyAs(fx.V2, dir, "v-copy");
+        var lines = new ConcurrentQueue<string>();
+        using var f = new ServingFactory(dir);
+        using var logged = f.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(new CapturingLoggerProvider(lines))));
+        var c = logged.CreateClient();
+        c.DefaultRequestHeaders.Add("X-Api-Key", ServingFactory.AdminKey);
+        var loadedAt = (await (await c.GetAsync("/model")).Json()).GetProperty("loadedAt").GetDateTime();
+
+        var promote = await c.PostAsync("/admin/models/v-copy/promote", null);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, promote.StatusCode);
+        Assert.Contains("must be named after its version", (await promote.Json()).GetProperty("detail").GetString());
+        Assert.Equal(fx.V1, new ModelRegistry(dir).Champion());
+        static bool Refusal(string line) => line.Contains("Model v-copy rejected", StringComparison.Ordinal);
+        var refusals = lines.Count(Refusal);
+
+        File.WriteAllText(Path.Combine(dir, "champion"), "v-copy\n");
+        var clock = Stopwatch.StartNew();
+        string? error = null;
+        while (error is null && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100);
+            var ready = await (await c.GetAsync("/health/ready")).Json();
+            if (ready.GetProperty("lastModelError") is { ValueKind: System.Text.Json.JsonValueKind.String } e) error = e.GetString();
+        }
+        Assert.NotNull(error);
+        Assert.Contains($"model folder 'v-copy' holds version {fx.V2}: a bundle's folder must be named after its version", error);
+        Assert.Contains($"promote {fx.V2}", error);
+
+        // Ten poll intervals later: nothing was loaded, the refusal was not repeated, and the old model answers.
+        await Task.Delay(2000);
+        var model = await (await c.GetAsync("/model")).Json();
+        Assert.Equal(fx.V1, model.GetProperty("version").GetString());
+        Assert.Equal(loadedAt, model.GetProperty("loadedAt").GetDateTime());
+        Assert.DoesNotContain(lines, l => l.Contains($"Serving model {fx.V2}", StringComparison.Ordinal));
+        Assert.Equal(refusals + 1, lines.Count(Refusal));
+        var lead = fx.BothModelsAnswer[0];
+        var p = await (await c.PostLead(lead)).Json();
+        Assert.Equal(fx.V1, p.GetProperty("modelVersion").GetString());
+        Assert.True(ScoredBy(fx.V1, lead, p.GetProperty("probability").GetDouble()), "the answer is not the old model's");
     }
 
     /// <summary>On a shared file system events may never come: the periodic check alone finds a new champion.</summary>

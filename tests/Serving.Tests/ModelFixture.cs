@@ -62,6 +62,7 @@ public sealed class ModelFixture : IDisposable
     /// <summary>
     /// A fresh registry holding the given versions, a corrupt one named "v-corrupt" when asked, and when asked one named
     /// "v-misfit" that loads but that the rules do not fit (its schema makes a field the rules compare as a number categorical).
+    /// Both are copies of <see cref="V1"/> whose manifests name them, so that each is refused for its own fault.
     /// </summary>
     public string Registry(string? v1 = null, string? champion = null, bool withV2 = false, bool withCorrupt = false, bool withMisfit = false)
     {
@@ -71,6 +72,7 @@ public sealed class ModelFixture : IDisposable
         {
             var bad = Path.Combine(dir, "v-corrupt");
             Copy(Path.Combine(_source, "models", V1), bad);
+            SetManifestVersion(bad, "v-corrupt");
             File.AppendAllText(Path.Combine(bad, "scoring.json"), " ");
         }
         if (withMisfit)
@@ -86,6 +88,20 @@ public sealed class ModelFixture : IDisposable
         }
         if (champion is not null) File.WriteAllText(Path.Combine(dir, "champion"), champion + "\n");
         return dir;
+    }
+
+    /// <summary>
+    /// Copies the bundle <paramref name="version"/> into <paramref name="registry"/> as the folder <paramref name="folder"/>,
+    /// unchanged: its manifest still names <paramref name="version"/> (a bundle copied or renamed by hand).
+    /// </summary>
+    public void CopyAs(string version, string registry, string folder) => Copy(Path.Combine(_source, "models", version), Path.Combine(registry, folder));
+
+    private static void SetManifestVersion(string bundle, string version)
+    {
+        var path = Path.Combine(bundle, "manifest.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        manifest["version"] = version;
+        File.WriteAllText(path, manifest.ToJsonString());
     }
 
     public T Own<T>(T disposable) where T : IDisposable

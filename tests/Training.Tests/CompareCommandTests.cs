@@ -55,6 +55,22 @@ public sealed class CompareCommandTests(CommandFixture f)
         Assert.Equal(f.First, registry.Champion());
     }
 
+    /// <summary>A passing challenger in a registry folder not named after its version (a copy) is not promoted: served, it would be reloaded forever.</summary>
+    [Fact]
+    public void AChallengerInAFolderNotNamedAfterItsVersionIsNotPromoted()
+    {
+        var registry = Path.Combine(f.Dir, "misnamed-" + Guid.NewGuid().ToString("N"));
+        foreach (var (v, folder) in new[] { (f.First, f.First), (f.Second, "v-copy") })
+        {
+            Directory.CreateDirectory(Path.Combine(registry, folder));
+            foreach (var file in Directory.GetFiles(Path.Combine(f.Registry, v))) File.Copy(file, Path.Combine(registry, folder, Path.GetFileName(file)));
+        }
+        new ModelRegistry(registry).Promote(f.First);
+        Assert.Equal(2, CommandFixture.Run("compare", "--champion", f.First, "--challenger", "v-copy", "--data", f.Fresh, "--models", registry,
+            "--max-auc-drop", "1", "--max-ece-rise", "1", "--max-logloss-rise", "1", "--promote-if-better"));
+        Assert.Equal(f.First, new ModelRegistry(registry).Champion());
+    }
+
     [Fact]
     public void HelpDocumentsTheExitCodes()
     {

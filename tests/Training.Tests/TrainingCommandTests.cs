@@ -92,4 +92,19 @@ public class TrainingCommandTests(CommandFixture f)
         Assert.Equal(f.First, new ModelRegistry(registry).Champion());
         Assert.Equal(0, CommandFixture.Run("models", "list", "--models", registry));
     }
+
+    /// <summary>A copy of a version under another folder name is refused by `models promote`: served, it would be reloaded forever.</summary>
+    [Fact]
+    public void ModelsPromoteRefusesAFolderNotNamedAfterItsVersion()
+    {
+        var registry = Path.Combine(RepoPaths.TempDir(), "models");
+        foreach (var (v, folder) in new[] { (f.First, f.First), (f.Second, "v-copy") })
+        {
+            Directory.CreateDirectory(Path.Combine(registry, folder));
+            foreach (var file in Directory.GetFiles(Path.Combine(f.Registry, v))) File.Copy(file, Path.Combine(registry, folder, Path.GetFileName(file)));
+        }
+        Assert.Equal(0, CommandFixture.Run("models", "promote", f.First, "--models", registry));
+        Assert.Equal(2, CommandFixture.Run("models", "promote", "v-copy", "--models", registry));
+        Assert.Equal(f.First, new ModelRegistry(registry).Champion());
+    }
 }

@@ -53,11 +53,17 @@ public sealed class ModelBundle
     }
 
     /// <summary>Loads and verifies a bundle; any damage (missing file, wrong hash, bad JSON, failed check) is an <see cref="InvalidDataException"/>.</summary>
-    public static ModelBundle Load(string dir)
+    /// <remarks>A bundle outside a registry may sit in a folder of any name; <see cref="ModelRegistry.Load"/> holds a registry's folders to their versions.</remarks>
+    public static ModelBundle Load(string dir) => Load(dir, storedAs: null);
+
+    /// <summary>As <see cref="Load(string)"/>; with <paramref name="storedAs"/>, a manifest naming another version is refused before any file is hashed.</summary>
+    internal static ModelBundle Load(string dir, string? storedAs)
     {
         try
         {
             var manifest = ModelRegistry.ReadManifest(dir);
+            if (storedAs is not null && manifest.Version != storedAs)
+                throw new InvalidDataException(ModelRegistry.Misnamed(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(dir))!, storedAs, manifest.Version));
             foreach (var (file, sha) in manifest.Files)
             {
                 var p = System.IO.Path.Combine(dir, file);

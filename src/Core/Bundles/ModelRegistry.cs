@@ -40,6 +40,21 @@ public sealed class ModelRegistry(string root)
         return manifest;
     }
 
+    /// <summary>
+    /// Loads and verifies the bundle stored as <paramref name="version"/>. A registry stores a bundle in a folder named
+    /// after its version, so a folder whose manifest names another version (a copied or renamed folder) is refused like
+    /// a damaged bundle, with an <see cref="InvalidDataException"/> saying how to mend it: served, it would report a
+    /// version that is not the champion's name, and whoever follows the champion would load it again on every check.
+    /// </summary>
+    public ModelBundle Load(string version) => ModelBundle.Load(Path.Combine(Root, version), storedAs: version);
+
+    /// <summary>Why the folder <paramref name="folder"/> of the registry at <paramref name="root"/>, holding <paramref name="version"/>, is refused.</summary>
+    internal static string Misnamed(string root, string folder, string version) =>
+        $"model folder '{folder}' holds version {version}: a bundle's folder must be named after its version (" +
+        (version.Length > 0 && Directory.Exists(Path.Combine(root, version))
+            ? $"promote {version}, which the registry holds, instead of this copy)"
+            : $"rename the folder to {version}, then promote it)");
+
     /// <summary>The champion's version name, or null when none is set.</summary>
     public string? Champion()
     {
@@ -63,6 +78,12 @@ public sealed class ModelRegistry(string root)
         var dir = Path.Combine(Root, version);
         if (!File.Exists(Path.Combine(dir, "manifest.json")))
             throw new DirectoryNotFoundException($"no model version '{version}' in {Root}");
+        // Only the manifest is read (verifying the bundle is Load's work, done by the callers that serve it): a champion
+        // naming a folder that holds another version would never equal the version served from it.
+        ModelManifest manifest;
+        try { manifest = ReadManifest(dir); }
+        catch (JsonException e) { throw new InvalidDataException($"model {version} cannot be promoted: its manifest.json cannot be read: {e.Message}", e); }
+        if (manifest.Version != version) throw new InvalidDataException(Misnamed(Root, version, manifest.Version));
         var current = Champion();
         if (current == version) return;
         if (current is not null) File.AppendAllText(HistoryFile, current + "\n");

@@ -87,7 +87,9 @@ public sealed class ModelHolder(IOptions<ModelsOptions> options, RuleSet rules, 
     {
         bundle = null;
         if (!IsVersionName(version)) return $"'{version}' is not a version name";
-        try { bundle = ModelBundle.Load(Path.Combine(Root, version)); }
+        // Through the registry, which refuses a folder not named after its version: served, its version would never
+        // equal the champion's name, and every check would load it again.
+        try { bundle = new ModelRegistry(Root).Load(version); }
         catch (InvalidDataException e) { return e.Message; }
         var problems = ServingCompatibility.Problems(bundle, rules);
         return problems.Count == 0 ? null : $"model {version} cannot be served: {string.Join("; ", problems)}";

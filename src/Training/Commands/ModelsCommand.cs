@@ -29,7 +29,7 @@ internal static class ModelsCommand
         {
             var reg = new ModelRegistry(p.GetValue(dir)!);
             var v = p.GetValue(version)!;
-            ModelBundle.Load(Path.Combine(reg.Root, v)); // never promote a bundle that cannot be served
+            reg.Load(v); // never promote a bundle that cannot be served (damaged, or in a folder not named after its version)
             reg.Promote(v);
             AnsiConsole.MarkupLineInterpolated($"champion is now [green]{v}[/]");
             return 0;

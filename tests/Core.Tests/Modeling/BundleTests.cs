@@ -160,6 +160,36 @@ public class BundleTests(TrainedSampleFixture f)
         Assert.Equal(Path.Combine(registry, a.Version), reg.Resolve("champion"));
     }
 
+    /// <summary>
+    /// A registry stores each bundle under its version; a copied or renamed folder holds another version than its name,
+    /// and whoever follows a champion naming it would never see the champion's version served (and reload forever).
+    /// The registry refuses to load or promote it, saying how to mend it; outside a registry a bundle's folder is free.
+    /// </summary>
+    [Fact]
+    public void ARegistryRefusesToLoadOrPromoteAFolderNotNamedAfterItsVersion()
+    {
+        var registry = Path.Combine(RepoPaths.TempDir(), "models");
+        var (path, m) = BundleWriter.Write(registry, f.Model, f.Csv, f.Data.Sha256, 0);
+        var copy = Path.Combine(registry, "v-copy");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(path)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var reg = new ModelRegistry(registry);
+        reg.Promote(m.Version);
+
+        Assert.Equal(m.Version, reg.Load(m.Version).Version);
+        var load = Assert.Throws<InvalidDataException>(() => reg.Load("v-copy")).Message;
+        Assert.Contains($"model folder 'v-copy' holds version {m.Version}: a bundle's folder must be named after its version", load);
+        Assert.Contains($"promote {m.Version}, which the registry holds", load);
+        var promote = Assert.Throws<InvalidDataException>(() => reg.Promote("v-copy")).Message;
+        Assert.Contains("must be named after its version", promote);
+        Assert.Equal(m.Version, reg.Champion());
+        Assert.Equal(m.Version, ModelBundle.Load(copy).Version);
+
+        // Renamed rather than copied, the version is nowhere else: the fix is the folder's name.
+        Directory.Move(path, Path.Combine(registry, "v-renamed"));
+        Assert.Contains($"rename the folder to {m.Version}, then promote it", Assert.Throws<InvalidDataException>(() => reg.Load("v-renamed")).Message);
+    }
+
     [Fact]
     public void CsvScoringSkipsBadRowsWithTheirLineNumbers()
     {
