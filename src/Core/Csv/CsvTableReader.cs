@@ -45,20 +45,25 @@ public sealed class CsvTableReader : IDisposable
             SkipEmptyLines = true,
             TrackLineNumbers = true,
             TrimWhitespace = true,
-            // Ragged rows are TryReadRow's to report; what CsvHelper cannot recover from is a record over MaxRecordSize.
+            // Ragged rows are TryReadRow's to report (FieldCountMismatch); a stray quote is kept as text (MalformedData,
+            // CsvHelper's default, said here because TooLong relies on it: a record over MaxRecordSize is then what throws).
             MalformedData = CsvMalformedDataHandling.Recover,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             MaxRecordSize = MaxRecordBytes,
             Encoding = encoding ?? new UTF8Encoding(false),
         };
+        try { _reader = open(options); }
+        catch (CsvHelper.CsvFormatException e) { throw TooLong(e, source); }
         try
         {
-            _reader = open(options);
             Headers = ValidateHeaders(_reader.Headers.Select(h => h.Trim().Trim('\uFEFF').Trim()).ToArray(), source);
         }
-        catch (CsvHelper.CsvFormatException e)
+        catch (Exception e)
         {
-            throw TooLong(e, source);
+            // The reader holds the stream (a file handle, or a request body): a header that cannot be read lets it go.
+            _reader.Dispose();
+            if (e is CsvHelper.CsvFormatException format) throw TooLong(format, source);
+            throw;
         }
     }
 

@@ -22,6 +22,11 @@ public sealed record CsvScoringOptions
     public bool ErrorRows { get; init; }
     /// <summary>Given the row's values in <see cref="ModelBundle.Fields"/> order, true when a rule disqualifies the lead.</summary>
     public Func<string?[], bool>? Disqualified { get; init; }
+    /// <summary>
+    /// A row whose id is not a lead id (<see cref="LeadIds"/>) is a bad row: for the service, whose log joins outcomes on
+    /// it; a scored file has no such join, so its ids are copied as they are.
+    /// </summary>
+    public bool CheckLeadIds { get; init; }
     /// <summary>Called with the band of each scored row (for metrics).</summary>
     public Action<string>? OnScored { get; init; }
     /// <summary>Called for each scored row with its id, answer and input values (for the prediction log); the arrays are the caller's to keep.</summary>
@@ -62,7 +67,7 @@ public static class CsvScorer
         while ((status = reader.TryReadRow(out var row, out var error)) is not null)
         {
             if (status == false) { Bad(error!, null); continue; }
-            if (idIdx >= 0 && IdProblem(source, schema.Id!, row, idIdx) is { } badId) { Bad(badId, null); continue; }
+            if (options.CheckLeadIds && idIdx >= 0 && IdProblem(source, schema.Id!, row, idIdx) is { } badId) { Bad(badId, null); continue; }
             var values = mapper.Map(row.Values);
             problems.Clear();
             Array.Clear(x);
@@ -77,7 +82,7 @@ public static class CsvScorer
             {
                 // As on /predict, a model that cannot score a lead must not end the stream: this row is reported instead.
                 Bad(new CsvFormatException($"{source}: line {row.Line}: the model gave a non-finite result for this row (raw score {s.Raw}); " +
-                                           "its values are likely far outside what the model was trained on (score it with ?engine=rules)", row.Line),
+                                           "its values are likely far outside what the model was trained on (the rules can score it)", row.Line),
                     idIdx >= 0 ? row.Values[idIdx] : null);
                 continue;
             }

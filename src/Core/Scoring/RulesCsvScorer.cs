@@ -25,7 +25,7 @@ public static class RulesCsvScorer
         bool? status;
         while ((status = reader.TryReadRow(out var csv, out var error)) is not null)
         {
-            if (status == true && idIdx >= 0 && CsvScorer.IdProblem(source, idColumn!, csv, idIdx) is { } badId) (status, error) = (false, badId);
+            if (status == true && options.CheckLeadIds && idIdx >= 0 && CsvScorer.IdProblem(source, idColumn!, csv, idIdx) is { } badId) (status, error) = (false, badId);
             if (status == false)
             {
                 if (options.Strict) throw error!;

@@ -108,6 +108,7 @@ public sealed class CsvBatchResult(CsvTableReader reader, ServedModel? served, L
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
+        using var _ = reader;
         try
         {
             var response = httpContext.Response;
@@ -116,7 +117,7 @@ public sealed class CsvBatchResult(CsvTableReader reader, ServedModel? served, L
             var source = served is null ? "rules" : "model";
             var options = new CsvScoringOptions
             {
-                Reasons = reasons, ErrorRows = true,
+                Reasons = reasons, ErrorRows = true, CheckLeadIds = true,
                 Cutoffs = served is null ? null : scoring.Cutoffs.For(served.Bundle),
                 OnScored = band => scoring.Metrics.Scored(band, source),
                 OnRow = row => log.RecordWaiting(row, source, served?.Version, httpContext.RequestAborted),
@@ -124,14 +125,11 @@ public sealed class CsvBatchResult(CsvTableReader reader, ServedModel? served, L
             };
             var logger = httpContext.RequestServices.GetRequiredService<ILogger<CsvBatchResult>>();
             await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 1 << 16);
-            using (reader)
+            await CsvStreams.OnOwnThread(() =>
             {
-                await CsvStreams.OnOwnThread(() =>
-                {
-                    Score(writer, options, logger, httpContext.RequestAborted);
-                    return true;
-                });
-            }
+                Score(writer, options, logger, httpContext.RequestAborted);
+                return true;
+            });
             await writer.FlushAsync(httpContext.RequestAborted);
         }
         finally
@@ -163,7 +161,12 @@ public sealed class CsvBatchResult(CsvTableReader reader, ServedModel? served, L
             logger.LogInformation("POST /predict/batch (CSV): the request could not be read ({Status}): {Message}", e.StatusCode, e.Message);
             Stopped(writer, "0", $"the request could not be read: {e.Message}");
         }
-        catch (Exception e) when (!(e is OperationCanceledException && aborted.IsCancellationRequested))
+        catch (Exception e) when (aborted.IsCancellationRequested || e is IOException)
+        {
+            // The client went away (a reset connection surfaces as an IOException): nobody is left to tell.
+            logger.LogInformation("POST /predict/batch (CSV): the client went away mid-stream ({Error})", e.GetType().Name);
+        }
+        catch (Exception e)
         {
             // Not the caller's doing: logged as the service's failure, and said in a last row rather than by cutting the
             // connection, so the caller knows the answer ends here and not where the connection happened to drop.

@@ -214,6 +214,30 @@ public class BundleTests(TrainedSampleFixture f)
     }
 
     [Fact]
+    public void LeadIdsAreCheckedOnlyWhenAskedForByTheServiceWhoseLogJoinsOnThem()
+    {
+        var b = ModelBundle.Load(f.BundlePath);
+        var lines = File.ReadLines(f.FreshCsv).Take(3).ToList();
+        var longId = new string('L', LeadIds.MaxLength + 1);
+        lines[1] = longId + lines[1][lines[1].IndexOf(',')..];
+        string Scored(bool check, out CsvScoringResult result)
+        {
+            using var reader = CsvTableReader.FromString(string.Join("\n", lines) + "\n", "fresh.csv");
+            var output = new StringWriter();
+            result = CsvScorer.Score(b, reader, output, new CsvScoringOptions { CheckLeadIds = check, ErrorRows = true }, "fresh.csv");
+            return output.ToString();
+        }
+        // A scored file copies its ids as they are.
+        var file = Scored(check: false, out var all);
+        Assert.Equal((2L, 0L), (all.Scored, all.Skipped));
+        Assert.StartsWith(longId + ",0.", file.Split('\n')[1]);
+        // The service reports the row instead (its log joins outcomes on the id), naming the line and the id column.
+        var served = Scored(check: true, out var checkedResult);
+        Assert.Equal((1L, 1L), (checkedResult.Scored, checkedResult.Skipped));
+        Assert.Contains($"2,,,error,fresh.csv: line 2: lead_id: the lead id is longer than {LeadIds.MaxLength} characters", served);
+    }
+
+    [Fact]
     public void StrictCsvScoringStopsAtTheFirstBadRow()
     {
         var b = ModelBundle.Load(f.BundlePath);
