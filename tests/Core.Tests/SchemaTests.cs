@@ -58,6 +58,14 @@ public class SchemaTests
     [InlineData("""{ "label": { "column": "y" }, "timestamp": "a", "columns": [ { "name": "a", "type": "numeric" } ] }""", "'timestamp' column 'a' must have type datetime")]
     [InlineData("""{ "label": { "column": "y" }, "columns": [ { "name": "a", "type": "numeric", "trueValues": ["si"] } ] }""", "only apply to boolean columns")]
     [InlineData("""{ "label": { "column": "y" }, "columns": [ { "name": "a", "type": "numeric" }, ] """, "not valid JSON")]
+    [InlineData("""{ "label": { "column": "y" }, "columns": [ { "name": "a", "type": "numeric", "availableAtScoreing": false } ] }""",
+        "columns[0] ('a'): unknown property 'availableAtScoreing'; did you mean 'availableAtScoring'?")]
+    [InlineData("""{ "label": { "column": "y" }, "missingToken": ["-"], "columns": [ { "name": "a", "type": "numeric" } ] }""",
+        "unknown property 'missingToken'; did you mean 'missingTokens'?")]
+    [InlineData("""{ "label": { "column": "y", "postive": ["won"] }, "columns": [ { "name": "a", "type": "numeric" } ] }""",
+        "label: unknown property 'postive'; did you mean 'positive'?")]
+    [InlineData("""{ "label": { "column": "y" }, "owner": "sales ops", "columns": [ { "name": "a", "type": "numeric" } ] }""",
+        "unknown property 'owner'; the properties here are label, id, timestamp, missingTokens, columns")]
     public void InvalidSchemasNameTheBadEntry(string json, string expected)
     {
         var e = Assert.Throws<SchemaException>(() => LeadSchema.Parse(json, "schema.json"));

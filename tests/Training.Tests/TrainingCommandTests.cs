@@ -32,6 +32,20 @@ public class TrainingCommandTests(CommandFixture f)
     }
 
     [Fact]
+    public void AnOutputPathThatCannotBeWrittenIsAClearErrorNotACrash()
+    {
+        var dir = RepoPaths.TempDir();
+        var aFile = Path.Combine(dir, "a-file");
+        File.WriteAllText(aFile, "not a folder");
+        // Each of these threw an IOException or UnauthorizedAccessException out of the command (exit 134, a stack trace).
+        Assert.Equal(2, CommandFixture.Run("train", "--data", f.Fresh, "--schema", SampleSchema, "--out", aFile, "--trainer", "logistic"));
+        Assert.Equal(2, CommandFixture.Run("schema", "infer", "--data", f.Fresh, "--label", "outcome", "--positive", "won", "--out", dir));
+        Assert.Equal(2, CommandFixture.Run("score", "--models", f.Registry, "--model", f.First, "--data", f.Fresh, "--out", dir));
+        Assert.Equal(2, CommandFixture.Run("evaluate", "--models", f.Registry, "--model", f.First, "--data", f.Fresh, "--out", aFile));
+        Assert.Equal("not a folder", File.ReadAllText(aFile));
+    }
+
+    [Fact]
     public void TrainRefusesTooLittleDataWithANonZeroExit()
     {
         var dir = RepoPaths.TempDir();

@@ -8,6 +8,12 @@ internal static class SchemaValidator
     private static readonly Dictionary<string, ColumnType> Types = Enum.GetValues<ColumnType>()
         .ToDictionary(t => t.ToString().ToLowerInvariant(), t => t);
 
+    // Every property the schema knows, per object. Anything else is refused by name: a misspelt key read as absent would
+    // be silent, and some are not harmless ("availableAtScoreing": false would let a post-outcome field leak into the model).
+    private static readonly string[] RootKeys = ["label", "id", "timestamp", "missingTokens", "columns"];
+    private static readonly string[] LabelKeys = ["column", "positive", "negative", "open"];
+    private static readonly string[] ColumnKeys = ["name", "type", "availableAtScoring", "trueValues", "falseValues", "format"];
+
     public static LeadSchema Parse(string json, string source)
     {
         JsonDocument doc;
@@ -24,6 +30,7 @@ internal static class SchemaValidator
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new SchemaException($"{source}: the schema must be a JSON object");
+            KnownKeys(root, RootKeys, source);
 
             var label = ReadLabel(root, source);
             var id = OptionalString(root, "id", source);
@@ -43,6 +50,7 @@ internal static class SchemaValidator
                 var name = OptionalString(c, "name", where);
                 if (string.IsNullOrWhiteSpace(name)) throw new SchemaException($"{where} has no 'name'");
                 where = $"{source}: columns[{i}] ('{name}')";
+                KnownKeys(c, ColumnKeys, where);
                 if (!seen.Add(name)) throw new SchemaException($"{where} is listed twice");
                 var typeText = OptionalString(c, "type", where);
                 if (typeText is null) throw new SchemaException($"{where} has no 'type'");
@@ -88,6 +96,7 @@ internal static class SchemaValidator
     {
         if (!root.TryGetProperty("label", out var l) || l.ValueKind != JsonValueKind.Object)
             throw new SchemaException($"{source}: 'label' must be an object like {{ \"column\": \"outcome\", \"positive\": [\"won\"] }}");
+        KnownKeys(l, LabelKeys, $"{source}: label");
         var column = OptionalString(l, "column", $"{source}: label");
         if (string.IsNullOrWhiteSpace(column)) throw new SchemaException($"{source}: label has no 'column'");
         var positive = OptionalStringList(l, "positive", $"{source}: label");
@@ -96,6 +105,35 @@ internal static class SchemaValidator
         if (positive is not null && negative is not null && positive.Intersect(negative, StringComparer.OrdinalIgnoreCase).Any())
             throw new SchemaException($"{source}: a label value is both positive and negative");
         return positive is null ? new LabelSpec { Column = column, Negative = negative } : new LabelSpec { Column = column, Positive = positive, Negative = negative };
+    }
+
+    private static void KnownKeys(JsonElement e, string[] known, string where)
+    {
+        foreach (var p in e.EnumerateObject())
+        {
+            if (known.Contains(p.Name, StringComparer.Ordinal)) continue;
+            var near = known.MinBy(k => Distance(k.ToLowerInvariant(), p.Name.ToLowerInvariant()))!;
+            var hint = Distance(near.ToLowerInvariant(), p.Name.ToLowerInvariant()) <= Math.Max(2, near.Length / 4) ? $"did you mean '{near}'? " : "";
+            throw new SchemaException($"{where}: unknown property '{p.Name}'; {hint}the properties here are {string.Join(", ", known)}");
+        }
+    }
+
+    /// <summary>Edit distance (insertions, deletions, substitutions), for the nearest known name.</summary>
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var diagonal = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
     }
 
     private static string? OptionalString(JsonElement e, string name, string where)

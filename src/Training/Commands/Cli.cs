@@ -33,11 +33,32 @@ internal static class Cli
         {
             return await root.Parse(args).InvokeAsync(config);
         }
-        catch (Exception e) when (e is CommandException or System.Data.Common.DbException or SchemaException or CsvFormatException or FileNotFoundException
-                                       or DirectoryNotFoundException or InvalidDataException or InvalidOperationException or LeadPropensity.Core.Rules.RulesException)
+        catch (Exception e) when (e is CommandException or System.Data.Common.DbException or SchemaException or CsvFormatException or IOException
+                                       or UnauthorizedAccessException or InvalidDataException or InvalidOperationException or LeadPropensity.Core.Rules.RulesException)
         {
+            // IOException covers a missing file or folder and a path that is a file where a folder is wanted (or the other
+            // way round); UnauthorizedAccessException a folder the user may not write. Their messages name the path.
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return e is CommandException ce ? ce.ExitCode : UserError;
+        }
+    }
+
+    /// <summary>
+    /// Makes sure <paramref name="folder"/> exists and takes new files, before a long run whose result goes there: a path
+    /// that is a file, or a folder the user may not write, is found now rather than after training.
+    /// </summary>
+    public static void EnsureWritableFolder(string folder, string option)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".write-check-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandException($"{option} {folder}: cannot write there ({e.Message})");
         }
     }
 

@@ -36,6 +36,7 @@ internal static class TrainCommand
         cmd.SetAction(p =>
         {
             var dataPath = p.GetValue(data)!;
+            Cli.EnsureWritableFolder(p.GetValue(output)!, "--out");
             var s = LoadOrInferSchema(dataPath, p.GetValue(schema), p.GetValue(label), p.GetValue(positive), p.GetValue(ignore));
             var options = new TrainingOptions
             {
