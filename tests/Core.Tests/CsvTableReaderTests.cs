@@ -92,6 +92,39 @@ public class CsvTableReaderTests
         Assert.Contains("column 2: empty header", e.Message);
     }
 
+    [Theory]
+    [InlineData("id,a,b,\n1,x,2,\n2,y,3,\n")]
+    [InlineData("id,a,b\n1,x,2,\n2,y,3,,\n")]
+    [InlineData("id;a;b;\n1;x;2;\n2;y;3;\n")]
+    public void ATrailingSeparatorOnEveryLineOrOnTheRowsAddsNoColumn(string csv)
+    {
+        using var r = CsvTableReader.FromString(csv);
+        Assert.Equal(["id", "a", "b"], r.Headers);
+        var rows = r.ReadAll().ToList();
+        Assert.Equal([["1", "x", "2"], ["2", "y", "3"]], rows.Select(x => x.Values));
+    }
+
+    [Fact]
+    public void AFieldBeyondTheHeadersThatHoldsAValueIsStillRagged()
+    {
+        using var r = CsvTableReader.FromString("id,a,b,\n1,x,2,oops\n2,y,3,\n");
+        Assert.False(r.TryReadRow(out _, out var error));
+        Assert.Contains("line 2: expected 3 fields but found 4", error!.Message);
+        Assert.True(r.TryReadRow(out var next, out _));
+        Assert.Equal(3, next.Line);
+    }
+
+    [Fact]
+    public void ARaggedRecordReadOverSeveralLinesSaysWhereAQuoteMayBeOpen()
+    {
+        using var r = CsvTableReader.FromString("id,a,b\n1,x,2\n2,\"never closed,3\n3,y,4\n4,z\"\n5,w,6\n");
+        Assert.True(r.TryReadRow(out _, out _));
+        Assert.False(r.TryReadRow(out _, out var error));
+        Assert.Contains("line 3: expected 3 fields but found 2 (this record runs over lines 3–5: if that is not meant, a quote on line 3 is not closed)", error!.Message);
+        Assert.True(r.TryReadRow(out var after, out _));
+        Assert.Equal(["5", "w", "6"], after.Values);
+    }
+
     [Fact]
     public void EmptyInputIsAnError()
     {

@@ -86,6 +86,10 @@ public sealed class CsvTableReader : IDisposable
 
     private static string[] ValidateHeaders(string[] headers, string source)
     {
+        // Many exports end every line with the separator: the empty names that leaves at the end are no columns.
+        var named = headers.Length;
+        while (named > 1 && headers[named - 1].Length == 0) named--;
+        headers = headers[..named];
         if (headers.Length == 0) throw new CsvFormatException($"{source}: the file is empty (no header row)", 1);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < headers.Length; i++)
@@ -128,9 +132,9 @@ public sealed class CsvTableReader : IDisposable
             throw TooLong(e, _source);
         }
         var line = _reader.LineNumber;
-        if (_reader.FieldCount != Headers.Count)
+        if (_reader.FieldCount != Headers.Count && !OnlyEmptyBeyondHeaders())
         {
-            error = new CsvFormatException($"{_source}: line {line}: expected {Headers.Count} fields but found {_reader.FieldCount}", line);
+            error = new CsvFormatException($"{_source}: line {line}: expected {Headers.Count} fields but found {_reader.FieldCount}{Spanning(line)}", line);
             return false;
         }
         var values = new string[Headers.Count];
@@ -146,6 +150,27 @@ public sealed class CsvTableReader : IDisposable
             ? new($"{source}: line {e.LineNumber}: a record runs past {MaxRecordBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes: " +
                   "a quoted field is probably not closed", e.LineNumber)
             : new($"{source}: line {e.LineNumber}: {e.Message}", e.LineNumber);
+
+    /// <summary>A row with more fields than headers is still whole when the extra ones are empty (a trailing separator).</summary>
+    private bool OnlyEmptyBeyondHeaders()
+    {
+        if (_reader.FieldCount < Headers.Count) return false;
+        for (var i = Headers.Count; i < _reader.FieldCount; i++)
+            if (!string.IsNullOrWhiteSpace(_reader.GetString(i))) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// For a ragged record that holds a line break: the lines it was read from. A quote that is never closed joins the
+    /// lines after it into one record, which then has the wrong number of fields; this says where to look.
+    /// </summary>
+    private string Spanning(long line)
+    {
+        var breaks = 0;
+        for (var i = 0; i < _reader.FieldCount; i++)
+            foreach (var ch in _reader.GetString(i)) if (ch == '\n') breaks++;
+        return breaks == 0 ? "" : $" (this record runs over lines {line}–{line + breaks}: if that is not meant, a quote on line {line} is not closed)";
+    }
 
     public IEnumerable<CsvRow> ReadAll()
     {

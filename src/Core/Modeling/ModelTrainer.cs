@@ -232,7 +232,12 @@ public static class ModelTrainer
     {
         var pos = d.Positives; var neg = d.Count - pos;
         if (pos < o.MinPerClass || neg < o.MinPerClass)
-            throw new TrainingException($"{what} has {pos} positive and {neg} negative examples; at least {o.MinPerClass} of each are needed to learn and judge a model.");
+        {
+            // When rows were skipped, why is likely the answer (every row ragged, say, from a trailing separator).
+            var skipped = d.SkippedRows.Count == 0 ? ""
+                : $" {d.SkippedRows.Count} rows were skipped as unreadable, for example: {string.Join("; ", d.SkippedRows.Take(3))}";
+            throw new TrainingException($"{what} has {pos} positive and {neg} negative examples; at least {o.MinPerClass} of each are needed to learn and judge a model.{skipped}");
+        }
     }
 
     /// <summary>

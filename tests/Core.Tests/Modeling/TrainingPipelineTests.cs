@@ -102,6 +102,21 @@ public class TrainingPipelineTests(TrainedSampleFixture f)
     }
 
     [Fact]
+    public void DataWhoseRowsWereAllSkippedSaysWhy()
+    {
+        // Every data row one field longer than the header (a separator and a value after the last column): all skipped.
+        var dir = RepoPaths.TempDir();
+        var csv = Path.Combine(dir, "ragged.csv");
+        var lines = File.ReadLines(RepoPaths.Repo("data", "sample", "leads.csv")).Take(200).ToList();
+        File.WriteAllLines(csv, lines.Take(1).Concat(lines.Skip(1).Select(l => l + ",x")));
+        var data = LeadDataset.Load(csv, f.Data.Schema);
+        var e = Assert.Throws<TrainingException>(() => ModelTrainer.Train(data, new TrainingOptions { Trainer = TrainerKind.Logistic }));
+        Assert.Contains("0 positive and 0 negative", e.Message);
+        Assert.Contains("199 rows were skipped as unreadable, for example: ", e.Message);
+        Assert.Contains("line 2: expected", e.Message);
+    }
+
+    [Fact]
     public void TooFewPositivesIsAClearError()
     {
         var idx = Enumerable.Range(0, f.Data.Count).Where(i => !f.Data.Labels[i]).Take(500)
