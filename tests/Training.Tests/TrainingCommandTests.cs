@@ -46,6 +46,23 @@ public class TrainingCommandTests(CommandFixture f)
     }
 
     [Fact]
+    public void StrictTrainingStopsOnAValueItWouldOtherwiseReadAsMissing()
+    {
+        var dir = RepoPaths.TempDir();
+        var csv = Path.Combine(dir, "bad-value.csv");
+        var lines = File.ReadAllLines(f.Fresh);
+        var column = Array.IndexOf(lines[0].Split(','), "website_visits_30d");
+        var cells = lines[5].Split(',');
+        cells[column] = "abc";
+        lines[5] = string.Join(',', cells);
+        File.WriteAllLines(csv, lines);
+        var registry = Path.Combine(dir, "m");
+        Assert.Equal(2, CommandFixture.Run("train", "--data", csv, "--schema", SampleSchema, "--out", registry, "--trainer", "logistic", "--strict"));
+        Assert.False(Directory.EnumerateDirectories(registry).Any());
+        Assert.Equal(0, CommandFixture.Run("train", "--data", csv, "--schema", SampleSchema, "--out", registry, "--trainer", "logistic"));
+    }
+
+    [Fact]
     public void TrainRefusesTooLittleDataWithANonZeroExit()
     {
         var dir = RepoPaths.TempDir();

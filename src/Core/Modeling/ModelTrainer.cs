@@ -75,6 +75,10 @@ public static class ModelTrainer
         var unreadable = new List<(long Line, string Field, string Problem)>();
         var xTrain = Encode(plan, train, unreadable);
         var xTest = Encode(plan, test, unreadable);
+        if (o.FailOnUnreadable && unreadable.Count > 0)
+            throw new TrainingException($"{unreadable.Count} values cannot be read as their column's type (--strict): " +
+                                        string.Join("; ", unreadable.OrderBy(u => u.Line).Take(5).Select(u => $"line {u.Line}: {u.Field}: {u.Problem}")) +
+                                        (unreadable.Count > 5 ? "; …" : "") + ". Without --strict they are read as missing.");
         var yTrain = train.Labels;
         var yTrainArray = yTrain.ToArray();
 

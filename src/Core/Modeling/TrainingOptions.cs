@@ -12,6 +12,8 @@ public sealed record TrainingOptions
     public double LeakAuc { get; init; } = 0.95;
     /// <summary>Stop (before fitting anything) when a leak is flagged.</summary>
     public bool FailOnLeak { get; init; }
+    /// <summary>Stop (before fitting anything) on a value that cannot be read as its column's type, instead of reading it as missing.</summary>
+    public bool FailOnUnreadable { get; init; }
 }
 
 /// <summary>Reports what training is doing; the console shows it as progress, tests ignore it.</summary>

@@ -26,7 +26,7 @@ internal static class TrainCommand
         trainer.AcceptOnlyFromAmong("auto", "fasttree", "lightgbm", "logistic");
         var seed = Cli.Option("--seed", "random seed: the same data, schema and seed give the same metrics", 42);
         var promote = Cli.Option<bool>("--promote", "make the new bundle the champion");
-        var strict = Cli.Option<bool>("--strict", "fail on a likely leak or on any bad row");
+        var strict = Cli.Option<bool>("--strict", "fail on a likely leak, any bad row or any value that cannot be read as its column's type");
         var truthData = Cli.Option<string?>("--truth-data", "an independent labelled file whose true probabilities are known");
         var truth = Cli.Option<string?>("--truth", "the truth file for --truth-data (lead_id,true_probability)");
         var testData = Cli.Option<string?>("--test-data", "use this labelled file as the test set instead of splitting --data (e.g. to compare tools on one split)");
@@ -42,7 +42,7 @@ internal static class TrainCommand
             {
                 Seed = p.GetValue(seed),
                 Trainer = p.GetValue(trainer) switch { "fasttree" => TrainerKind.FastTree, "lightgbm" => TrainerKind.LightGbm, "logistic" => TrainerKind.Logistic, _ => null },
-                FailOnLeak = p.GetValue(strict),
+                FailOnLeak = p.GetValue(strict), FailOnUnreadable = p.GetValue(strict),
             };
             var started = DateTime.UtcNow;
             LeadDataset dataset = null!;
