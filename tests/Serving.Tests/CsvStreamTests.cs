@@ -16,14 +16,6 @@ namespace LeadPropensity.Serving.Tests;
 [Collection(ServingCollection.Name)]
 public sealed class CsvStreamTests(ModelFixture fx)
 {
-    private static ByteArrayContent Body(byte[] bytes, string contentType, string? encoding = null)
-    {
-        var content = new ByteArrayContent(bytes);
-        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        if (encoding is not null) content.Headers.ContentEncoding.Add(encoding);
-        return content;
-    }
-
     private static byte[] Gzip(byte[] plain)
     {
         using var packed = new MemoryStream();
@@ -106,14 +98,14 @@ public sealed class CsvStreamTests(ModelFixture fx)
         leads[0]["lead_id"] = "L-CAFÉ";
         var latin1 = Encoding.Latin1.GetBytes(Http.LeadsCsv(leads));
         Assert.Contains((byte)0xC9, latin1);
-        var rows = await Rows(await fx.Standard.Client().PostAsync("/predict/batch", Body(latin1, "text/csv; charset=iso-8859-1")));
+        var rows = await Rows(await fx.Standard.Client().PostAsync("/predict/batch", Http.Body(latin1, "text/csv; charset=iso-8859-1")));
         Assert.Equal("L-CAFÉ", rows[0][0]);
 
-        var unknown = await fx.Standard.Client().PostAsync("/predict/batch", Body(latin1, "text/csv; charset=x-klingon"));
+        var unknown = await fx.Standard.Client().PostAsync("/predict/batch", Http.Body(latin1, "text/csv; charset=x-klingon"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, unknown.StatusCode);
         Assert.Contains("x-klingon", (await unknown.Json()).GetProperty("detail").GetString());
 
-        var coding = await fx.Standard.Client().PostAsync("/predict/batch", Body(latin1, "text/csv", "zstd"));
+        var coding = await fx.Standard.Client().PostAsync("/predict/batch", Http.Body(latin1, "text/csv", "zstd"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, coding.StatusCode);
         Assert.Contains("zstd", (await coding.Json()).GetProperty("detail").GetString());
     }
@@ -129,13 +121,13 @@ public sealed class CsvStreamTests(ModelFixture fx)
         var leads = Enumerable.Range(0, 5).SelectMany(_ => fx.Leads.Take(100)).ToList();
         var plain = Encoding.UTF8.GetBytes(Http.LeadsCsv(leads));
         Assert.True(plain.Length > 50_000);
-        var rows = await Rows(await f.Client().PostAsync("/predict/batch", Body(Gzip(plain), "text/csv", "gzip")));
+        var rows = await Rows(await f.Client().PostAsync("/predict/batch", Http.Body(Gzip(plain), "text/csv", "gzip")));
         Assert.Equal(500, rows.Count);
         Assert.DoesNotContain(rows, r => r[3] == "error");
 
         // A JSON batch keeps its limit on what it unpacks to.
         var json = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(fx.Leads.Take(20).Select(l => new { leadId = l["lead_id"], features = l })));
-        var tooLarge = await f.Client().PostAsync("/predict/batch", Body(Gzip(json), "application/json", "gzip"));
+        var tooLarge = await f.Client().PostAsync("/predict/batch", Http.Body(Gzip(json), "application/json", "gzip"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
     }
 
@@ -150,7 +142,7 @@ public sealed class CsvStreamTests(ModelFixture fx)
     [InlineData("/bands/simulate", "application/json", "deflate")]
     public async Task ABodyThatIsNotTheCodingItClaimsIsA400(string route, string contentType, string coding)
     {
-        var r = await fx.Standard.Client(ServingFactory.AdminKey).PostAsync(route, Body(Encoding.UTF8.GetBytes("this is not compressed at all, not even a little"), contentType, coding));
+        var r = await fx.Standard.Client(ServingFactory.AdminKey).PostAsync(route, Http.Body(Encoding.UTF8.GetBytes("this is not compressed at all, not even a little"), contentType, coding));
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.Contains("Content-Encoding", (await r.Json()).GetProperty("detail").GetString());
     }
@@ -158,7 +150,7 @@ public sealed class CsvStreamTests(ModelFixture fx)
     [Fact]
     public async Task ACharsetDotNetWillNotDecodeIsA415()
     {
-        var r = await fx.Standard.Client().PostAsync("/predict", Body(Encoding.UTF8.GetBytes("""{"features":{}}"""), "application/json; charset=utf-7"));
+        var r = await fx.Standard.Client().PostAsync("/predict", Http.Body(Encoding.UTF8.GetBytes("""{"features":{}}"""), "application/json; charset=utf-7"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, r.StatusCode);
         Assert.Contains("utf-7", (await r.Json()).GetProperty("detail").GetString());
     }
@@ -169,21 +161,21 @@ public sealed class CsvStreamTests(ModelFixture fx)
         using var f = new ServingFactory(fx.Standard.ModelsPath, new Dictionary<string, string?> { ["Predict:MaxConcurrentCsvStreams"] = "1" });
         var csv = Encoding.UTF8.GetBytes(Http.LeadsCsv(fx.Leads.Take(3).ToList()));
         var streams = f.Services.GetRequiredService<LeadPropensity.Serving.Predict.CsvStreams>();
-        Assert.Equal(3, (await Rows(await f.Client().PostAsync("/predict/batch", Body(csv, "text/csv")))).Count);
+        Assert.Equal(3, (await Rows(await f.Client().PostAsync("/predict/batch", Http.Body(csv, "text/csv")))).Count);
         // A stream gives its place back when it ends, also one that ends in a 400 before its first row.
-        Assert.Equal(HttpStatusCode.BadRequest, (await f.Client().PostAsync("/predict/batch", Body("lead_id\nL-1\n"u8.ToArray(), "text/csv"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await f.Client().PostAsync("/predict/batch", Http.Body("lead_id\nL-1\n"u8.ToArray(), "text/csv"))).StatusCode);
         Assert.Equal(0, streams.Running);
 
         // The only place is taken (as by a stream still being uploaded): the next one is told to come back later.
         Assert.True(streams.TryEnter());
-        var refused = await f.Client().PostAsync("/predict/batch", Body(csv, "text/csv"));
+        var refused = await f.Client().PostAsync("/predict/batch", Http.Body(csv, "text/csv"));
         Assert.Equal((HttpStatusCode)429, refused.StatusCode);
         Assert.Contains("MaxConcurrentCsvStreams", (await refused.Json()).GetProperty("detail").GetString());
         Assert.NotNull(refused.Headers.RetryAfter);
         // JSON batches do not queue behind CSV streams.
         Assert.Equal(HttpStatusCode.OK, (await f.Client().PostJson("/predict/batch", $"[{{\"features\":{System.Text.Json.JsonSerializer.Serialize(fx.Leads[0])}}}]")).StatusCode);
         streams.Exit();
-        Assert.Equal(3, (await Rows(await f.Client().PostAsync("/predict/batch", Body(csv, "text/csv")))).Count);
+        Assert.Equal(3, (await Rows(await f.Client().PostAsync("/predict/batch", Http.Body(csv, "text/csv")))).Count);
         Assert.Equal(0, streams.Running);
     }
 }

@@ -147,14 +147,6 @@ public sealed class ParameterHygieneTests(ModelFixture fx)
         Assert.Contains("outside the range", (await r.Json()).GetProperty("errors").GetProperty("features.website_visits_30d")[0].GetString());
     }
 
-    private static ByteArrayContent Body(byte[] bytes, string contentType, string? encoding = null)
-    {
-        var content = new ByteArrayContent(bytes);
-        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        if (encoding is not null) content.Headers.ContentEncoding.Add(encoding);
-        return content;
-    }
-
     private string LeadJsonText(string leadId) =>
         $$"""{"leadId":"{{leadId}}","features":{{System.Text.Json.JsonSerializer.Serialize(fx.Leads[0])}}}""";
 
@@ -163,11 +155,11 @@ public sealed class ParameterHygieneTests(ModelFixture fx)
     {
         var latin1 = Encoding.Latin1.GetBytes(LeadJsonText("Zoë-1"));
         Assert.Contains((byte)0xEB, latin1);
-        var r = await fx.Standard.Client().PostAsync("/predict", Body(latin1, "application/json; charset=iso-8859-1"));
+        var r = await fx.Standard.Client().PostAsync("/predict", Http.Body(latin1, "application/json; charset=iso-8859-1"));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         Assert.Equal("Zoë-1", (await r.Json()).GetProperty("leadId").GetString());
 
-        var unknown = await fx.Standard.Client().PostAsync("/predict", Body(latin1, "application/json; charset=x-klingon"));
+        var unknown = await fx.Standard.Client().PostAsync("/predict", Http.Body(latin1, "application/json; charset=x-klingon"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, unknown.StatusCode);
         Assert.Contains("x-klingon", (await unknown.Json()).GetProperty("detail").GetString());
     }
@@ -175,7 +167,7 @@ public sealed class ParameterHygieneTests(ModelFixture fx)
     [Fact]
     public async Task AByteOrderMarkIsSkipped()
     {
-        var r = await fx.Standard.Client().PostAsync("/predict", Body([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(LeadJsonText("L-bom"))], "application/json"));
+        var r = await fx.Standard.Client().PostAsync("/predict", Http.Body([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(LeadJsonText("L-bom"))], "application/json"));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         Assert.Equal("L-bom", (await r.Json()).GetProperty("leadId").GetString());
     }
@@ -186,12 +178,12 @@ public sealed class ParameterHygieneTests(ModelFixture fx)
         var plain = Encoding.UTF8.GetBytes(LeadJsonText("L-gz"));
         using var packed = new MemoryStream();
         using (var gz = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true)) gz.Write(plain);
-        var zipped = await fx.Standard.Client().PostAsync("/predict", Body(packed.ToArray(), "application/json", "gzip"));
+        var zipped = await fx.Standard.Client().PostAsync("/predict", Http.Body(packed.ToArray(), "application/json", "gzip"));
         Assert.Equal(HttpStatusCode.OK, zipped.StatusCode);
-        var direct = await fx.Standard.Client().PostAsync("/predict", Body(plain, "application/json"));
+        var direct = await fx.Standard.Client().PostAsync("/predict", Http.Body(plain, "application/json"));
         Assert.Equal((await direct.Json()).GetProperty("probability").GetDouble(), (await zipped.Json()).GetProperty("probability").GetDouble());
 
-        var unknown = await fx.Standard.Client().PostAsync("/predict", Body(plain, "application/json", "compress"));
+        var unknown = await fx.Standard.Client().PostAsync("/predict", Http.Body(plain, "application/json", "compress"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, unknown.StatusCode);
         Assert.Contains("compress", (await unknown.Json()).GetProperty("detail").GetString());
     }
@@ -199,7 +191,7 @@ public sealed class ParameterHygieneTests(ModelFixture fx)
     [Fact]
     public async Task AContentTypeTheRouteDoesNotTakeIsA415SayingWhatItTakes()
     {
-        var r = await fx.Standard.Client().PostAsync("/predict/batch", Body(Encoding.UTF8.GetBytes("[]"), "text/plain"));
+        var r = await fx.Standard.Client().PostAsync("/predict/batch", Http.Body(Encoding.UTF8.GetBytes("[]"), "text/plain"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, r.StatusCode);
         var detail = (await r.Json()).GetProperty("detail").GetString();
         Assert.Contains("'text/plain'", detail);

@@ -68,6 +68,15 @@ public static class Http
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>A body of exactly these bytes, with this Content-Type (sent as given) and, when given, Content-Encoding.</summary>
+    public static ByteArrayContent Body(byte[] bytes, string contentType, string? encoding = null)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        if (encoding is not null) content.Headers.ContentEncoding.Add(encoding);
+        return content;
+    }
+
     /// <summary>Leads as a CSV body: the first lead's fields as the header, one row per lead, missing values empty.</summary>
     public static string LeadsCsv(IReadOnlyList<IReadOnlyDictionary<string, string?>> leads)
     {
