@@ -237,7 +237,7 @@ public sealed class DatetimeEncoder : FieldEncoder
         problem = null;
         dest.Clear();
         if (raw is null) { dest[4] = 1; return true; }
-        if (!ValueParsing.TryDate(raw, Format, out var d)) { problem = Format is null ? $"'{raw}' is not a date/time (ISO 8601 expected)" : $"'{raw}' is not a date/time ({Format} or ISO 8601 expected)"; return false; }
+        if (!ValueParsing.TryDate(raw, Format, out var d)) { problem = Format is null ? $"'{raw}' is not a date/time (ISO 8601 expected; without a format in the schema, '/' dates are read month first)" : $"'{raw}' is not a date/time ({Format} or ISO 8601 expected)"; return false; }
         dest[0] = IsTimestamp || reference is null ? 0 : (float)(reference.Value - d).TotalDays;
         dest[1] = d.Month;
         dest[2] = (int)d.DayOfWeek;

@@ -24,6 +24,10 @@ public static partial class SchemaInferrer
     [GeneratedRegex(@"(^|[_\s\-])(id|uuid|guid|key|number|no)$", RegexOptions.IgnoreCase)]
     private static partial Regex IdName();
 
+    /// <summary>A date that starts with day and month in either order (03/05/2025, 3.5.25, 03-05-2025), not ISO's year first.</summary>
+    [GeneratedRegex(@"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(\s|$)")]
+    private static partial Regex DayMonthYear();
+
     public static SchemaProposal Infer(CsvTable table, string labelColumn, IReadOnlyList<string>? positive = null, IReadOnlyList<string>? missingTokens = null)
     {
         var labelIdx = table.RequireColumn(labelColumn, "label");
@@ -102,8 +106,15 @@ public static partial class SchemaInferrer
         var (type, reason, isId) = ClassifyType(name, values, distinct, rows);
         // Dates in a form the defaults do not read (8/7/2025 5:53 AM) would be text, categories or an id: a format that
         // reads every value makes the column a date, and the format goes into the schema for training and serving alike.
-        if (type is ColumnType.Text or ColumnType.Categorical or ColumnType.Ignore && values.Count > 0 && distinct.Count > 1 && DateFormat(values) is { } date)
+        // Dates the defaults do read (03/05/2025) get one too when day and month could be either way round: the values
+        // of the whole column decide the order, which no single value can.
+        var dayMonth = type == ColumnType.Datetime && values.Any(v => DayMonthYear().IsMatch(v));
+        var candidate = type is ColumnType.Text or ColumnType.Categorical or ColumnType.Ignore && values.Count > 0 && distinct.Count > 1;
+        if ((candidate || dayMonth) && DateFormat(values) is { } date)
             return (ColumnType.Datetime, $"all values are dates/times in the form {date.Format}{date.Note}", false, date.Format);
+        if (dayMonth)
+            reason += "; no one format fits every value (dates with and without a time?), so none is written and each is read " +
+                      "as dates without a format are: month first with '/' or '-', day first with '.'";
         return (type, reason, isId, null);
     }
 
@@ -178,21 +189,27 @@ public static partial class SchemaInferrer
         return count > 0 && count <= 0.03 * values.Count && values.Count - count >= 20 ? [.. others] : [];
     }
 
-    // Date forms ValueParsing's defaults do not read (12-hour clocks, one-digit days and months), tried as a column's
-    // format. Month first and day first are both tried; which one the values allow decides.
-    private static readonly string[] MonthFirst = ["M/d/yyyy h:mm tt", "M/d/yyyy h:mm:ss tt", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss", "M/d/yyyy", "M/d/yy"];
+    // Date forms tried as a column's format: those ValueParsing's defaults do not read (12-hour clocks, one-digit days and
+    // months) and those they read one way whatever the export meant (03/05/2025, 03.05.2025, 03-05-2025; one- and
+    // two-digit parts alike). Month first and day first are both tried; which one the values allow decides.
+    private static readonly string[] MonthFirst = ["M/d/yyyy h:mm tt", "M/d/yyyy h:mm:ss tt", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss", "M/d/yyyy", "M/d/yy",
+        "M-d-yyyy H:mm", "M-d-yyyy H:mm:ss", "M-d-yyyy", "M.d.yyyy H:mm", "M.d.yyyy H:mm:ss", "M.d.yyyy"];
     private static readonly string[] DayFirst = ["d/M/yyyy h:mm tt", "d/M/yyyy h:mm:ss tt", "d/M/yyyy H:mm", "d/M/yyyy H:mm:ss", "d/M/yyyy", "d/M/yy",
-        "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss", "d.M.yyyy", "d-MMM-yyyy H:mm", "d MMM yyyy", "d MMM yyyy H:mm"];
+        "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss", "d.M.yyyy", "d-M-yyyy H:mm", "d-M-yyyy H:mm:ss", "d-M-yyyy",
+        "d-MMM-yyyy H:mm", "d MMM yyyy", "d MMM yyyy H:mm"];
 
     /// <summary>
-    /// The one format every value has, when the values are dates the default forms do not read, with a note when day and
-    /// month cannot be told apart (no value has a part above 12): month first is then assumed, as US CRMs export.
+    /// The one format every value has, when the values are dates whose form does not fix day and month, with a note when
+    /// they cannot be told apart (no value has a part above 12): month first is then assumed, as US CRMs export, except
+    /// with '.', which is day first as European exports write it (and as ValueParsing reads it without a format).
     /// </summary>
     private static (string Format, string Note)? DateFormat(List<string> values)
     {
         if (values.Count == 0 || !values[0].Any(char.IsAsciiDigit)) return null;
         string? Fits(string[] formats) => formats.FirstOrDefault(f => values.All(v => ValueParsing.TryDate(v, f, out _)));
         var (m, d) = (Fits(MonthFirst), Fits(DayFirst));
+        if (m is not null && d is not null && d.StartsWith("d.", StringComparison.Ordinal))
+            return (d, "");
         if (m is not null && d is not null)
             return (m, $"; day and month cannot be told apart (no part above 12), so month first is assumed: set \"format\": \"{d}\" if the export is day first");
         if (m is not null) return (m, "");

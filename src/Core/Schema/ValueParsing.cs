@@ -5,10 +5,15 @@ namespace LeadPropensity.Core.Schema;
 /// <summary>Invariant-culture parsing of raw CSV/JSON values shared by inference, training and serving.</summary>
 public static class ValueParsing
 {
+    // Without a column format, a date whose day and month could be either way round (03/05/2025) is read one way for
+    // its separator, never by whichever order happens to parse: per value, that read 12/08 as 12 August and 12/13 as
+    // 13 December in one column. '/' (and '-', through the general parser below) is month first, as US CRM exports
+    // write it and as schema infer assumes when no value tells; '.' is day first. A value the order cannot read
+    // (25/03/2025) is not a date: a day-first export needs its format in the schema, which infer writes.
     private static readonly string[] DateFormats =
     [
         "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss",
-        "yyyy-MM-dd HH:mm", "yyyy/MM/dd", "yyyy/MM/dd HH:mm:ss", "dd/MM/yyyy", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss",
+        "yyyy-MM-dd HH:mm", "yyyy/MM/dd", "yyyy/MM/dd HH:mm:ss",
         "MM/dd/yyyy", "MM/dd/yyyy HH:mm", "MM/dd/yyyy HH:mm:ss", "dd.MM.yyyy", "dd.MM.yyyy HH:mm", "dd-MMM-yyyy", "yyyyMMdd'T'HHmmss",
     ];
 
@@ -50,7 +55,8 @@ public static class ValueParsing
         if (format is not null)
             return DateTime.TryParseExact(t, format, CultureInfo.InvariantCulture, styles, out value) || TryIsoDate(t, out value);
         if (DateTime.TryParseExact(t, DateFormats, CultureInfo.InvariantCulture, styles, out value)) return true;
-        // Accept any other unambiguous ISO 8601 form (fractions, offsets) but not bare numbers.
+        // Accept any other ISO 8601 form (fractions, offsets) but not bare numbers. The invariant culture reads numeric
+        // dashed dates (03-05-2025) month first only, as DateFormats reads '/'.
         if (t.Length >= 8 && t.Contains('-') && DateTime.TryParse(t, CultureInfo.InvariantCulture, styles, out value)) return true;
         value = default;
         return false;
