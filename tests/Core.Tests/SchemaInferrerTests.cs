@@ -202,5 +202,57 @@ public class SchemaInferrerTests
         Assert.Contains("'Qualified' (10)", e.Message);
         Assert.Contains("--positive", e.Message);
     }
+
+    /// <summary>Status,n: 1022 Closed Won, 582 Closed Lost and 396 Open rows (the tester's Salesforce export, in counts).</summary>
+    private static CsvTable ThreeValueLabel()
+    {
+        var statuses = Enumerable.Repeat("Closed Won", 1022).Concat(Enumerable.Repeat("Closed Lost", 582)).Concat(Enumerable.Repeat(" open ", 396)).ToList();
+        return CsvTable.Parse("Status,n\n" + string.Join("\n", statuses.Select((st, i) => $"{st},{i % 13}")) + "\n");
+    }
+
+    [Fact]
+    public void ALabelOfThreeValuesGetsNegativeAndOpenProposedWithANoteOnEachValue()
+    {
+        var p = SchemaInferrer.Infer(ThreeValueLabel(), "Status", ["Closed Won"]);
+        Assert.Equal(new[] { "Closed Lost" }, p.Schema.Label.Negative);
+        Assert.Equal(new[] { "open" }, p.Schema.Label.Open);
+        Assert.Equal((2000, 1022, 1604, 396), (p.Rows, p.Positives, p.Decided, p.LeftOut));
+        Assert.Contains("1022 of 1604 rows positive; 396 rows with no outcome yet (open) left out", p.Decisions.Single(d => d.Name == "Status").Reason);
+        Assert.NotNull(p.LabelNote);
+        Assert.Contains("'Closed Won' (1022 rows) → positive", p.LabelNote);
+        Assert.Contains("'Closed Lost' (582 rows) → negative", p.LabelNote);
+        Assert.Contains("'open' (396 rows) → open", p.LabelNote);
+        Assert.Contains("Review", p.LabelNote);
+        // The proposal reads back as written: the open rows are neither won nor lost.
+        Assert.Equal(LabelOutcome.Open, LeadSchema.Parse(p.Schema.ToJson()).ReadLabel("Open"));
+    }
+
+    [Fact]
+    public void ALabelOfTwoValuesGetsNoNegativeOrOpenProposed()
+    {
+        var rows = Enumerable.Range(0, 40).Select(i => $"{(i % 4 == 0 ? "Closed Won" : "Open")},{i}");
+        var p = SchemaInferrer.Infer(CsvTable.Parse("Status,n\n" + string.Join("\n", rows)), "Status", ["Closed Won"]);
+        Assert.Null(p.Schema.Label.Negative);
+        Assert.Null(p.Schema.Label.Open);
+        Assert.Null(p.LabelNote);
+        Assert.Equal((40, 10, 40, 0), (p.Rows, p.Positives, p.Decided, p.LeftOut));
+    }
+
+    [Theory]
+    [InlineData("Open", true)]
+    [InlineData("Open - Not Contacted", true)]
+    [InlineData("Working - Contacted", true)]
+    [InlineData("In_Progress", true)]
+    [InlineData("NEW", true)]
+    [InlineData("Nurturing", true)]
+    [InlineData("Unqualified", false)]
+    [InlineData("Closed Lost", false)]
+    [InlineData("Closed - Not Converted", false)]
+    [InlineData("Newsletter", false)]
+    [InlineData("Reopened deal lost", false)]
+    public void UndecidedLabelValuesAreFewAndPlain(string value, bool undecided)
+    {
+        Assert.Equal(undecided, SchemaInferrer.LooksUndecided(value));
+    }
 }
 

@@ -22,7 +22,7 @@ internal static class ManifestFactory
             Calibration = m.Calibration,
             CrossValidation = m.CrossValidation,
             Data = new DataFingerprint(Path.GetFileName(dataFile), sha, rows, positives, rows == 0 ? 0 : (double)positives / rows,
-                all.Count == 0 ? null : all.Min(), all.Count == 0 ? null : all.Max(), skipped, m.SplitMethod, Profile(m.Train), Profile(m.TestSet)),
+                all.Count == 0 ? null : all.Min(), all.Count == 0 ? null : all.Max(), skipped, m.SplitMethod, Profile(m.Train), Profile(m.TestSet), m.LeftOut),
             Metrics = TestMetrics.From(m.Test),
             Importance = m.Importance,
             Leaks = m.Leaks,

@@ -71,8 +71,9 @@ public sealed record TrainerInfo(string Name, string Description, IReadOnlyDicti
 
 public sealed record PartProfile(int Rows, int Positives, double LabelRate, DateTime? From, DateTime? To);
 
+/// <param name="LeftOut">Rows left out because their label means no outcome yet; null (and absent from the file) when there were none.</param>
 public sealed record DataFingerprint(string File, string Sha256, int Rows, int Positives, double LabelRate, DateTime? From, DateTime? To,
-    int SkippedRows, string Split, PartProfile Train, PartProfile Test);
+    int SkippedRows, string Split, PartProfile Train, PartProfile Test, LeftOutRows? LeftOut = null);
 
 public sealed record TestMetrics(int Rows, double RocAuc, double AveragePrecision, double LogLoss, double Brier, double EceEqualWidth, double EceEqualMass, double Mce)
 {

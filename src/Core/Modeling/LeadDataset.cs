@@ -16,13 +16,15 @@ public sealed class LeadDataset
     public required List<long> Lines { get; init; }
     public required string Sha256 { get; init; }
     public required IReadOnlyList<string> SkippedRows { get; init; }
+    /// <summary>Rows whose label means no outcome yet (the schema label's "open" values): counted, never trained or judged on.</summary>
+    public LeftOutRows? LeftOut { get; init; }
 
     public int Count => Labels.Count;
     public int Positives => Labels.Count(l => l);
 
     /// <summary>
     /// Reads a labelled CSV. Ragged rows and rows whose timestamp cannot be read are skipped and reported
-    /// (or fail with <paramref name="strict"/>). Unmappable label values fail with their counts.
+    /// (or fail with <paramref name="strict"/>). Rows with an open label are left out and counted; unmappable label values fail with their counts.
     /// </summary>
     public static LeadDataset Load(string path, LeadSchema schema, bool strict = false)
     {
@@ -31,7 +33,7 @@ public sealed class LeadDataset
         return new LeadDataset
         {
             Schema = ds.Schema, Fields = ds.Fields, Values = ds.Values, Labels = ds.Labels, Ids = ds.Ids, Times = ds.Times,
-            Lines = ds.Lines, SkippedRows = ds.SkippedRows, Sha256 = FileSha256(path),
+            Lines = ds.Lines, SkippedRows = ds.SkippedRows, LeftOut = ds.LeftOut, Sha256 = FileSha256(path),
         };
     }
 
@@ -53,6 +55,7 @@ public sealed class LeadDataset
         var values = new List<string?[]>(); var labels = new List<bool>(); var ids = new List<string?>();
         var times = new List<DateTime?>(); var lines = new List<long>(); var skipped = new List<string>();
         var unmapped = new Dictionary<string, int>(StringComparer.Ordinal);
+        var open = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         void Skip(string message)
         {
             if (strict) throw new CsvFormatException(message + " (--strict)", 0);
@@ -64,21 +67,29 @@ public sealed class LeadDataset
         {
             if (status == false) { Skip(error!.Message); continue; }
             var raw = row.Values;
-            if (schema.IsMissing(raw[labelIdx])) { Skip($"{source}: line {row.Line}: no label in column '{schema.Label.Column}'"); continue; }
-            var label = schema.MapLabel(raw[labelIdx]);
-            if (label is null)
+            var outcome = schema.ReadLabel(raw[labelIdx]);
+            if (outcome == LabelOutcome.Missing) { Skip($"{source}: line {row.Line}: no label in column '{schema.Label.Column}'"); continue; }
+            if (outcome == LabelOutcome.Open)
+            {
+                // A lead still being worked has no outcome: as a negative it would teach the model that it did not buy.
+                var key = raw[labelIdx].Trim();
+                open[key] = open.GetValueOrDefault(key) + 1;
+                continue;
+            }
+            if (outcome == LabelOutcome.Unmapped)
             {
                 var key = raw[labelIdx];
                 unmapped[key] = unmapped.GetValueOrDefault(key) + 1;
                 continue;
             }
+            var label = outcome == LabelOutcome.Won;
             DateTime? time = null;
             if (tsIdx >= 0)
             {
                 if (!schema.IsMissing(raw[tsIdx]) && ValueParsing.TryDate(raw[tsIdx], tsFormat, out var t)) time = t;
                 else { Skip($"{source}: line {row.Line}: timestamp '{raw[tsIdx]}' in column '{schema.Timestamp}' is not a date"); continue; }
             }
-            values.Add(mapper.Map(raw)); labels.Add(label.Value); ids.Add(idIdx >= 0 ? raw[idIdx] : null); times.Add(time); lines.Add(row.Line);
+            values.Add(mapper.Map(raw)); labels.Add(label); ids.Add(idIdx >= 0 ? raw[idIdx] : null); times.Add(time); lines.Add(row.Line);
         }
 
         if (unmapped.Count > 0)
@@ -87,14 +98,15 @@ public sealed class LeadDataset
             var positives = string.Join(", ", schema.Label.Positive);
             var message = $"{source}: {unmapped.Values.Sum()} rows have a label the schema cannot map in column '{schema.Label.Column}': {detail}. " +
                           $"Positive values are [{positives}]" + (schema.Label.Negative is { } n ? $", negative [{string.Join(", ", n)}]" : "") +
-                          "; fix the data or the schema's label mapping.";
+                          (schema.Label.Open is { Count: > 0 } o ? $", open [{string.Join(", ", o)}]" : "") +
+                          "; fix the data or the schema's label mapping (list values that mean no outcome yet under the label's \"open\" to leave those rows out).";
             throw new CsvFormatException(message, 0, schema.Label.Column);
         }
 
         return new LeadDataset
         {
             Schema = schema, Fields = [.. mapper.Fields], Values = values, Labels = labels, Ids = ids,
-            Times = times, Lines = lines, SkippedRows = skipped, Sha256 = "",
+            Times = times, Lines = lines, SkippedRows = skipped, LeftOut = LeftOutRows.Of(open), Sha256 = "",
         };
     }
 

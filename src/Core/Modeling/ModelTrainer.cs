@@ -36,6 +36,8 @@ public sealed class TrainedModel
     public required string SplitMethod { get; init; }
     public required LeadDataset Train { get; init; }
     public required LeadDataset TestSet { get; init; }
+    /// <summary>Rows of the data (and of an explicit test file) left out because their label means no outcome yet.</summary>
+    public LeftOutRows? LeftOut { get; init; }
     /// <summary>Encoded test vectors with ML.NET's raw scores: the bundle's integrity check.</summary>
     public required IReadOnlyList<(float[] X, double Raw)> Checks { get; init; }
 
@@ -166,7 +168,7 @@ public static class ModelTrainer
             Plan = plan, Scoring = final, Calibrator = calibrator, MlModels = mlModels, Ml = ml, Seed = o.Seed, Chosen = best, CrossValidation = results,
             Calibration = calibration, Test = summary, TestProbabilities = pTest, TestLabels = yTest, Importance = importance, Leaks = leaks,
             UnreadableValues = [.. unreadable.OrderBy(u => u.Line).Select(u => $"line {u.Line}: {u.Field}: {u.Problem}")],
-            SplitMethod = method, Train = train, TestSet = test,
+            SplitMethod = method, Train = train, TestSet = test, LeftOut = LeftOutRows.Combine(data.LeftOut, testData?.LeftOut),
             Checks = checkRows.Select((x, i) => (x, mlScores[i])).ToList(),
         };
     }

@@ -1,9 +1,11 @@
 using LeadPropensity.Core.Bundles;
+using LeadPropensity.Core.Modeling;
 
 namespace LeadPropensity.Core.Reporting;
 
 /// <summary>What the rows behind a report look like: both parts, and per field missingness and drift from training to test.</summary>
-public sealed record DataProfile(PartProfile Train, PartProfile Test, IReadOnlyList<FieldProfile> Fields);
+/// <param name="LeftOut">Rows of the judged data (for training: of the training data) left out because their label means no outcome yet.</param>
+public sealed record DataProfile(PartProfile Train, PartProfile Test, IReadOnlyList<FieldProfile> Fields, LeftOutRows? LeftOut = null);
 
 /// <summary>
 /// One field: missing share in each part and the PSI of test against train (null when it does not apply, e.g. free text,

@@ -14,7 +14,7 @@ public static class DataProfiler
     public const string Other = "(other)";
 
     /// <summary>Profiles a training run: both parts' rows are at hand, so drift is measured directly with <see cref="Metrics.Psi(IReadOnlyList{double}, IReadOnlyList{double}, int)"/>.</summary>
-    public static DataProfile Compare(LeadDataset train, LeadDataset test)
+    public static DataProfile Compare(LeadDataset train, LeadDataset test, LeftOutRows? leftOut = null)
     {
         if (!train.Fields.SequenceEqual(test.Fields)) throw new ArgumentException("train and test have different fields", nameof(test));
         var fields = new List<FieldProfile>(train.Fields.Length);
@@ -45,7 +45,7 @@ public static class DataProfiler
             fields.Add(new FieldProfile(train.Fields[f], Name(type), MissingShare(a), MissingShare(b), psi,
                 note ?? (psi is null ? "no values to compare" : null), reference));
         }
-        return new DataProfile(Summarize(train), Summarize(test), fields);
+        return new DataProfile(Summarize(train), Summarize(test), fields, leftOut);
     }
 
     /// <summary>
@@ -67,7 +67,7 @@ public static class DataProfiler
             fields.Add(new FieldProfile(data.Fields[f], Name(type), known?.MissingTrain, MissingShare(column), psi,
                 note ?? (psi is null ? (r is null ? "no training distribution recorded" : "no values to compare") : null), r));
         }
-        return new DataProfile(train, Summarize(data), fields);
+        return new DataProfile(train, Summarize(data), fields, data.LeftOut);
     }
 
     /// <summary>

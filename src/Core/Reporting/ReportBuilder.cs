@@ -25,7 +25,7 @@ public sealed record ReportInput
     public static ReportInput ForTraining(TrainedModel model, ModelManifest manifest, DateTime? now = null) => new()
     {
         Manifest = manifest, Probabilities = model.TestProbabilities, Labels = model.TestLabels,
-        Profile = DataProfiler.Compare(model.Train, model.TestSet), Kind = "training", Now = now,
+        Profile = DataProfiler.Compare(model.Train, model.TestSet, model.LeftOut), Kind = "training", Now = now,
     };
 }
 

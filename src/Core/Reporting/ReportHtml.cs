@@ -76,6 +76,8 @@ public static class ReportHtml
         h.Append("</section>\n");
 
         h.Append("<section id=\"data\"><h2>The data</h2>\n");
+        if (r.Profile.LeftOut is { } left)
+            h.Append($"<p id=\"left-out\" data-value=\"{I(left.Rows)}\">{E(left.Text)}; they are in no count, rate or metric of this report.</p>\n");
         var (tr, te) = (r.Profile.Train, r.Profile.Test);
         Table(h, "table-parts", "Parts", ["part", "rows", "buyers", "label rate", "from", "to"],
         [

@@ -14,7 +14,8 @@ public sealed record BandConversion(string Band, int Count, double Share, int Wo
 /// <summary>One engine's ranking quality and band mix on labelled leads.</summary>
 public sealed record EngineEvaluation(string Engine, double RocAuc, IReadOnlyList<BandConversion> Bands);
 
-public sealed record RulesComparisonResult(int Rows, int Positives, EngineEvaluation Rules, EngineEvaluation? Model, int SkippedRows);
+/// <param name="LeftOut">Rows whose label means no outcome yet (the schema label's "open" values), in neither engine's numbers.</param>
+public sealed record RulesComparisonResult(int Rows, int Positives, EngineEvaluation Rules, EngineEvaluation? Model, int SkippedRows, LeftOutRows? LeftOut = null);
 
 /// <summary>The analyst's case for (or against) the model: the rule score and the model on the same labelled rows.</summary>
 public static class RulesComparison
@@ -29,9 +30,19 @@ public static class RulesComparison
         var modelP = new List<double>(); var modelBand = new List<string>();
         var x = model is null ? [] : new float[model.Plan.Width];
         var skipped = 0;
+        var open = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         while (reader.TryReadRow(out var row, out _) is { } ok)
         {
-            if (!ok || schema.MapLabel(row.Values[labelIdx]) is not { } label) { skipped++; continue; }
+            if (!ok) { skipped++; continue; }
+            var outcome = schema.ReadLabel(row.Values[labelIdx]);
+            if (outcome == LabelOutcome.Open)
+            {
+                var key = row.Values[labelIdx].Trim();
+                open[key] = open.GetValueOrDefault(key) + 1;
+                continue;
+            }
+            if (outcome is not (LabelOutcome.Won or LabelOutcome.Lost)) { skipped++; continue; }
+            var label = outcome == LabelOutcome.Won;
             var lead = new Dictionary<string, string?>(reader.Headers.Count, StringComparer.Ordinal);
             for (var i = 0; i < reader.Headers.Count; i++) if (i != labelIdx) lead[reader.Headers[i]] = row.Values[i];
             var r = rules.Evaluate(lead);
@@ -51,7 +62,7 @@ public static class RulesComparison
         return new RulesComparisonResult(labels.Length, labels.Count(l => l),
             new EngineEvaluation("rules", Metrics.RocAuc(ruleScore, labels), ByBand(ruleBand, labels, order)),
             model is null ? null : new EngineEvaluation($"model {model.Version}", Metrics.RocAuc(modelP, labels), ByBand(modelBand, labels, order)),
-            skipped);
+            skipped, LeftOutRows.Of(open));
     }
 
     public static IReadOnlyList<BandConversion> ByBand(IReadOnlyList<string> bands, IReadOnlyList<bool> y, IReadOnlyList<string> order) =>

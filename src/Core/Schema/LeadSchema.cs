@@ -36,16 +36,31 @@ public sealed record LeadSchema
     /// <summary>True for null and for a value that is one of <see cref="MissingTokens"/> once trimmed, ignoring case.</summary>
     public bool IsMissing(string? raw) => _missing.IsMissing(raw);
 
-    /// <summary>Maps a raw label value to true/false, or null when it is neither a positive nor a known negative.</summary>
-    public bool? MapLabel(string? raw)
+    /// <summary>Maps a raw label value to true/false, or null when it is neither a positive nor a known negative (open, missing or unmapped).</summary>
+    public bool? MapLabel(string? raw) => ReadLabel(raw) switch
     {
-        if (raw is null) return null;
+        LabelOutcome.Won => true,
+        LabelOutcome.Lost => false,
+        _ => null,
+    };
+
+    /// <summary>
+    /// What a raw label value says, matched as missing tokens are (trimmed, ignoring case). Without a negative list every
+    /// filled value that is not positive or open is lost; with one, such a value is <see cref="LabelOutcome.Unmapped"/>.
+    /// </summary>
+    public LabelOutcome ReadLabel(string? raw)
+    {
+        if (raw is null) return LabelOutcome.Missing;
         var t = raw.Trim();
-        if (Label.Positive.Any(p => string.Equals(p, t, StringComparison.OrdinalIgnoreCase))) return true;
-        if (Label.Negative is { Count: > 0 } neg)
-            return neg.Any(n => string.Equals(n, t, StringComparison.OrdinalIgnoreCase)) ? false : null;
-        return IsMissing(t) ? null : false;
+        if (Matches(Label.Positive, t)) return LabelOutcome.Won;
+        if (Label.Open is { } open && Matches(open, t)) return LabelOutcome.Open;
+        if (Label.Negative is { Count: > 0 } neg && Matches(neg, t)) return LabelOutcome.Lost;
+        if (IsMissing(t)) return LabelOutcome.Missing;
+        return Label.Negative is { Count: > 0 } ? LabelOutcome.Unmapped : LabelOutcome.Lost;
     }
+
+    private static bool Matches(IReadOnlyList<string> values, string trimmed) =>
+        values.Any(v => string.Equals(v.Trim(), trimmed, StringComparison.OrdinalIgnoreCase));
 
     public string ToJson() => JsonSerializer.Serialize(this, SchemaJson.Options);
 
@@ -57,15 +72,20 @@ public sealed record LeadSchema
         return Parse(File.ReadAllText(path), path);
     }
 
-    public static LeadSchema Parse(string json, string source = "schema") => SchemaValidator.Parse(json, source);
+    public static LeadSchema Parse(string json, string source = "schema") => LabelOpenValues.Read(SchemaValidator.Parse(json, source), json, source);
 }
+
+/// <summary>What a label value says about a lead: it bought, it did not, it has no outcome yet, it has no label, or the schema cannot tell.</summary>
+public enum LabelOutcome { Won, Lost, Open, Missing, Unmapped }
 
 public sealed record LabelSpec
 {
     public required string Column { get; init; }
     public IReadOnlyList<string> Positive { get; init; } = ["1", "won", "yes", "true"];
-    /// <summary>Optional: when given, any value that is neither positive nor negative is an error instead of a negative.</summary>
+    /// <summary>Optional: when given, any value that is neither positive, negative nor open is an error instead of a negative.</summary>
     public IReadOnlyList<string>? Negative { get; init; }
+    /// <summary>Optional: values that mean the lead has no outcome yet ("Open", "Working"); such rows are left out of training and evaluation.</summary>
+    public IReadOnlyList<string>? Open { get; init; }
 }
 
 public sealed record ColumnSpec

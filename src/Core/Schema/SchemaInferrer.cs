@@ -6,7 +6,10 @@ namespace LeadPropensity.Core.Schema;
 /// <summary>One column's proposed role and why, plus anything a person should review.</summary>
 public sealed record ColumnDecision(string Name, string Decision, string Reason, double MissingShare, int Distinct, string? Warning);
 
-public sealed record SchemaProposal(LeadSchema Schema, IReadOnlyList<ColumnDecision> Decisions, int Rows, int Positives);
+/// <param name="Decided">Rows whose label is an outcome (won or lost): what <paramref name="Positives"/> is a share of.</param>
+/// <param name="LeftOut">Rows whose label is proposed as open (no outcome yet).</param>
+/// <param name="LabelNote">How each label value is read, when the label has more than two values; null otherwise.</param>
+public sealed record SchemaProposal(LeadSchema Schema, IReadOnlyList<ColumnDecision> Decisions, int Rows, int Positives, int Decided, int LeftOut, string? LabelNote);
 
 /// <summary>Proposes a schema for any CSV export: each column's type from its values, the id, the timestamp and likely leaks.</summary>
 public static partial class SchemaInferrer
@@ -38,10 +41,15 @@ public static partial class SchemaInferrer
             MissingTokens = tokens,
             Columns = [new ColumnSpec { Name = labelColumn, Type = ColumnType.Ignore }],
         };
-        var labels = table.Rows.Select(r => probe.MapLabel(r[labelIdx])).ToArray();
-        var positives = labels.Count(l => l == true);
         var n = table.Rows.Count;
-        if (n > 0 && positives == 0) throw new SchemaException(NoPositives(table, labelIdx, probe));
+        if (n > 0 && !table.Rows.Any(r => probe.ReadLabel(r[labelIdx]) == LabelOutcome.Won)) throw new SchemaException(NoPositives(table, labelIdx, probe));
+        var labelNote = ProposeOutcomes(table, labelIdx, ref probe);
+        var outcomes = table.Rows.Select(r => probe.ReadLabel(r[labelIdx])).ToArray();
+        // Only won and lost rows are trained on, so only they count in the rates and fill patterns below.
+        var labels = outcomes.Select(o => o switch { LabelOutcome.Won => true, LabelOutcome.Lost => (bool?)false, _ => null }).ToArray();
+        var positives = labels.Count(l => l == true);
+        var decided = labels.Count(l => l is not null);
+        var leftOut = outcomes.Count(o => o == LabelOutcome.Open);
         var strays = new List<string>();
 
         var decisions = new List<ColumnDecision>();
@@ -53,7 +61,8 @@ public static partial class SchemaInferrer
             var name = table.Headers[c];
             if (c == labelIdx)
             {
-                decisions.Add(new ColumnDecision(name, "label", $"given as the label; {positives} of {n} rows positive", 0, Distinct(table, c, probe).Count, null));
+                var leftOutText = leftOut > 0 ? $"; {leftOut} rows with no outcome yet (open) left out" : "";
+                decisions.Add(new ColumnDecision(name, "label", $"given as the label; {positives} of {decided} rows positive{leftOutText}", 0, Distinct(table, c, probe).Count, null));
                 continue;
             }
             var values = new List<string>(n);
@@ -63,7 +72,7 @@ public static partial class SchemaInferrer
                 var raw = table.Rows[r][c];
                 if (probe.IsMissing(raw)) continue;
                 values.Add(raw);
-                if (labels[r] == true) filledPos++; else filledNeg++;
+                if (labels[r] == true) filledPos++; else if (labels[r] == false) filledNeg++;
             }
             var missingShare = n == 0 ? 0 : 1.0 - (double)values.Count / n;
             var distinct = new HashSet<string>(values, StringComparer.Ordinal);
@@ -79,7 +88,7 @@ public static partial class SchemaInferrer
             if (isId && id is null) { id = name; reason += "; proposed as the id"; }
             if (type == ColumnType.Datetime && timestamp is null && missingShare < 0.05) { timestamp = name; reason += "; proposed as the timestamp"; }
 
-            var (warning, fillLeak) = LeakWarning(name, filledPos, filledNeg, positives, n - positives);
+            var (warning, fillLeak) = LeakWarning(name, filledPos, filledNeg, positives, decided - positives);
             if (type is ColumnType.Categorical or ColumnType.Boolean && SeparatesTheLabel(table, c, labels, probe) is { } split)
             {
                 // A few values that each belong to one outcome alone ("Qualified" only on won leads) are a status
@@ -95,7 +104,55 @@ public static partial class SchemaInferrer
 
         var allTokens = strays.Count == 0 ? tokens : [.. tokens, .. strays.Distinct(StringComparer.OrdinalIgnoreCase).Where(t => !probe.IsMissing(t))];
         var schema = new LeadSchema { Label = probe.Label, Id = id, Timestamp = timestamp, MissingTokens = allTokens, Columns = columns };
-        return new SchemaProposal(schema, decisions, n, positives);
+        return new SchemaProposal(schema, decisions, n, positives, decided, leftOut, labelNote);
+    }
+
+    /// <summary>
+    /// Label values that mean a lead is still being worked: the value, or its part before " - ", ":", "(" or "/", is or
+    /// begins with one of these words ("Open - Not Contacted", "Working", "In progress"). Kept short on purpose:
+    /// anything else, "Unqualified" included, is an outcome, and the note asks a person to check.
+    /// </summary>
+    public static readonly IReadOnlyList<string> UndecidedWords = ["open", "new", "working", "pending", "in progress", "contacted", "nurturing"];
+
+    /// <summary>True when a label value looks like "no outcome yet" by <see cref="UndecidedWords"/>.</summary>
+    public static bool LooksUndecided(string value)
+    {
+        var head = value.Split([" - ", ":", "(", "/"], 2, StringSplitOptions.None)[0];
+        var words = string.Join(' ', head.ToLowerInvariant().Split([' ', '\t', '_', '-'], StringSplitOptions.RemoveEmptyEntries));
+        return UndecidedWords.Any(w => words == w || words.StartsWith(w + " ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// With more than two label values a person has a mapping to make: without one, every value but the positive ones
+    /// would be trained as lost, leads still open among them. Proposes negative and open lists into <paramref name="probe"/>
+    /// and returns the note that lists each value, its rows and where it went; null (and nothing proposed) otherwise.
+    /// </summary>
+    private static string? ProposeOutcomes(CsvTable table, int labelIdx, ref LeadSchema probe)
+    {
+        var counts = new Dictionary<string, (string Value, int Rows)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var row in table.Rows)
+        {
+            var v = row[labelIdx].Trim();
+            if (probe.IsMissing(v)) continue;
+            var (first, rows) = counts.GetValueOrDefault(v, (v, 0));
+            counts[v] = (first, rows + 1);
+        }
+        if (counts.Count <= 2) return null;
+
+        var negative = new List<string>(); var open = new List<string>(); var lines = new List<string>();
+        foreach (var (value, rows) in counts.Values.OrderByDescending(x => x.Rows).ThenBy(x => x.Value, StringComparer.Ordinal))
+        {
+            string where;
+            if (probe.ReadLabel(value) == LabelOutcome.Won) where = "positive (won)";
+            else if (LooksUndecided(value)) { open.Add(value); where = "open (no outcome yet: left out of training and evaluation)"; }
+            else { negative.Add(value); where = "negative (lost)"; }
+            lines.Add($"'{value}' ({rows} rows) → {where}");
+        }
+        probe = probe with { Label = probe.Label with { Negative = negative.Count > 0 ? negative : null, Open = open.Count > 0 ? open : null } };
+        return $"label column '{table.Headers[labelIdx]}' has {counts.Count} values, read as: {string.Join("; ", lines)}. " +
+               "Review this in the schema's label: 'open' lists values that mean no outcome yet " +
+               $"(proposed for values that are or begin with {string.Join(", ", UndecidedWords)}), 'negative' the values that mean lost; " +
+               "with 'negative' given, a value in none of the lists stops training.";
     }
 
     private static HashSet<string> Distinct(CsvTable t, int c, LeadSchema s) =>

@@ -38,6 +38,7 @@ internal static class CompareCommand
             var sb = Metrics.Summarize(BundleEvaluation.Score(b, rowsB), rowsB.Labels);
             var verdict = PromotionGate.Judge(sa, sb, new GateThresholds(p.GetValue(maxAucDrop), p.GetValue(maxEceRise), p.GetValue(maxLogLossRise)));
             Print(a.Version, b.Version, sa, sb, verdict);
+            if (rowsA.LeftOut is { } left) AnsiConsole.MarkupLineInterpolated($"[yellow]{left.Text}[/]");
             if (!verdict.Passed)
             {
                 AnsiConsole.MarkupLine("[red]verdict: FAIL[/] — the challenger is not promoted");

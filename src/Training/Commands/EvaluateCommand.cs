@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LeadPropensity.Core.Bundles;
+using LeadPropensity.Core.Modeling;
 using LeadPropensity.Core.Reporting;
 using Spectre.Console;
 
@@ -30,7 +31,7 @@ internal static class EvaluateCommand
             if (File.Exists(Path.Combine(outDir, "manifest.json")))
                 throw new CommandException($"{outDir} is a model bundle, which is never changed once written; give --out another folder");
             var report = ReportWriter.Write(outDir, BundleEvaluation.Input(bundle, rows, probabilities, Path.GetFileName(dataPath), now));
-            Print(report, rows.SkippedRows.Count, outDir);
+            Print(report, rows.SkippedRows.Count, rows.LeftOut, outDir);
             return 0;
         });
         return cmd;
@@ -43,11 +44,12 @@ internal static class EvaluateCommand
         return path;
     }
 
-    private static void Print(Report r, int skipped, string outDir)
+    private static void Print(Report r, int skipped, LeftOutRows? leftOut, string outDir)
     {
         var s = r.Metrics;
         var t = new Table().Title(Markup.Escape($"evaluation of {r.Model.Version} on {r.Data}")).HideHeaders().AddColumns("", "");
         t.AddRow("rows", $"{s.Count} ({s.Positives} won, {s.BaseRate:P1})" + (skipped > 0 ? $" [yellow]{skipped} skipped[/]" : ""));
+        if (leftOut is not null) t.AddRow("[yellow]left out[/]", Markup.Escape(leftOut.Text));
         t.AddRow("AUC", $"{s.RocAuc:F4}");
         t.AddRow("log loss (natural log)", $"{s.LogLoss:F4}");
         t.AddRow("Brier", $"{s.Brier:F4}");

@@ -27,6 +27,7 @@ internal static class RulesCommand
             foreach (var problem in rules.Validate(schema)) AnsiConsole.MarkupLineInterpolated($"[yellow]rules: {problem}[/]");
             var r = RulesComparison.Evaluate(rules, schema, p.GetValue(data)!, bundle);
             AnsiConsole.MarkupLineInterpolated($"{r.Rows} labelled leads, {r.Positives} won ({(double)r.Positives / Math.Max(r.Rows, 1):P1}); {r.SkippedRows} rows skipped");
+            if (r.LeftOut is { } left) AnsiConsole.MarkupLineInterpolated($"[yellow]{left.Text}[/]");
             var t = new Table().AddColumns("engine", "AUC", "band", "leads", "share", "won", "conversion (95% interval)");
             foreach (var e in new[] { r.Rules, r.Model }.OfType<EngineEvaluation>())
             {

@@ -33,7 +33,10 @@ internal static class SchemaCommand
 
     private static void Print(SchemaProposal p)
     {
-        var t = new Table().Title($"{p.Rows} rows, {p.Positives} positive ({(p.Rows == 0 ? 0 : (double)p.Positives / p.Rows):P1})");
+        var rate = p.Decided == 0 ? 0 : (double)p.Positives / p.Decided;
+        var t = new Table().Title(p.Decided == p.Rows
+            ? $"{p.Rows} rows, {p.Positives} positive ({rate:P1})"
+            : $"{p.Rows} rows, {p.Positives} of {p.Decided} with an outcome positive ({rate:P1})" + (p.LeftOut > 0 ? $"; {p.LeftOut} with no outcome yet left out" : ""));
         t.AddColumns("column", "decision", "missing", "distinct", "reason");
         foreach (var d in p.Decisions)
             t.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Decision), $"{d.MissingShare:P0}", d.Distinct.ToString(),
@@ -41,5 +44,12 @@ internal static class SchemaCommand
         AnsiConsole.Write(t);
         if (p.Schema.Id is { } id) AnsiConsole.MarkupLineInterpolated($"id: [blue]{id}[/]");
         if (p.Schema.Timestamp is { } ts) AnsiConsole.MarkupLineInterpolated($"timestamp: [blue]{ts}[/]");
+        PrintLabelNote(p);
+    }
+
+    /// <summary>A label of more than two values was mapped by guesswork (which values mean no outcome yet): say so where it is seen.</summary>
+    internal static void PrintLabelNote(SchemaProposal p)
+    {
+        if (p.LabelNote is { } note) AnsiConsole.MarkupLineInterpolated($"[yellow]note: {note}[/]");
     }
 }

@@ -88,6 +88,7 @@ internal static class TrainCommand
         if (schemaPath is not null) return LeadSchema.Load(schemaPath);
         if (label is null) throw new CommandException("give --schema schema.json, or --label COLUMN to infer one");
         var proposal = SchemaInferrer.Infer(CsvTable.Load(dataPath), label, positive);
+        SchemaCommand.PrintLabelNote(proposal);
         var ignored = new HashSet<string>(ignore ?? [], StringComparer.Ordinal);
         var schema = proposal.Schema with
         {

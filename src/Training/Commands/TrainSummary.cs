@@ -10,6 +10,7 @@ internal static class TrainSummary
     {
         var t = new Table().Title("training summary").HideHeaders().AddColumns("", "");
         t.AddRow("rows", $"{data.Count} ({m.Train.Count} train, {m.TestSet.Count} test; {manifest.Data.Split})");
+        if (m.LeftOut is { } left) t.AddRow("[yellow]left out[/]", Markup.Escape(left.Text));
         if (data.SkippedRows.Count > 0) t.AddRow("[yellow]skipped rows[/]", Markup.Escape($"{data.SkippedRows.Count}: " + string.Join("; ", data.SkippedRows.Take(3)) + (data.SkippedRows.Count > 3 ? "; …" : "")));
         if (m.UnreadableValues.Count > 0)
             t.AddRow("[yellow]values read as missing[/]", Markup.Escape($"{m.UnreadableValues.Count}: " + string.Join("; ", m.UnreadableValues.Take(3)) +
