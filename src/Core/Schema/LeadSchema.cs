@@ -72,7 +72,7 @@ public sealed record LeadSchema
         return Parse(File.ReadAllText(path), path);
     }
 
-    public static LeadSchema Parse(string json, string source = "schema") => LabelOpenValues.Read(SchemaValidator.Parse(json, source), json, source);
+    public static LeadSchema Parse(string json, string source = "schema") => SchemaValidator.Parse(json, source);
 }
 
 /// <summary>What a label value says about a lead: it bought, it did not, it has no outcome yet, it has no label, or the schema cannot tell.</summary>

@@ -104,8 +104,17 @@ internal static class SchemaValidator
         var negative = OptionalStringList(l, "negative", $"{source}: label");
         if (positive is not null && negative is not null && positive.Intersect(negative, StringComparer.OrdinalIgnoreCase).Any())
             throw new SchemaException($"{source}: a label value is both positive and negative");
-        return positive is null ? new LabelSpec { Column = column, Negative = negative } : new LabelSpec { Column = column, Positive = positive, Negative = negative };
+        var open = OptionalStringList(l, "open", $"{source}: label");
+        var spec = positive is null ? new LabelSpec { Column = column, Negative = negative, Open = open }
+            : new LabelSpec { Column = column, Positive = positive, Negative = negative, Open = open };
+        // A value in two lists would be read by whichever list is checked first: refuse it rather than guess.
+        if (open is not null && Overlap(spec.Positive, open) is { } p) throw new SchemaException($"{source}: label: '{p}' is both positive and open");
+        if (open is not null && negative is not null && Overlap(negative, open) is { } n) throw new SchemaException($"{source}: label: '{n}' is both negative and open");
+        return spec;
     }
+
+    private static string? Overlap(IReadOnlyList<string> a, List<string> b) =>
+        a.FirstOrDefault(x => b.Any(y => string.Equals(x.Trim(), y.Trim(), StringComparison.OrdinalIgnoreCase)));
 
     private static void KnownKeys(JsonElement e, string[] known, string where)
     {
