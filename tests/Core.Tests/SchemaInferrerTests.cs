@@ -193,6 +193,39 @@ public class SchemaInferrerTests
         Assert.Contains("export the column unformatted", p.Decisions.Single(d => d.Name == "Annual Revenue").Reason);
     }
 
+    /// <summary>Locale and spreadsheet forms: each is a category (or left out when unique per row) that says why, never an id.</summary>
+    [Theory]
+    [InlineData("85N,02")]
+    [InlineData("1N,4")]
+    [InlineData("1N%")]
+    [InlineData("1N,5 %")]
+    [InlineData("1.N,56 €")]
+    [InlineData("25 N")]
+    public void NumbersInALocaleOrSpreadsheetFormAreExplainedNotTakenForAnId(string form)
+    {
+        // Each row's value differs (unique per row, as amounts are): N is the row's number in three digits.
+        var rows = Enumerable.Range(0, 60).Select(i => $"{i % 2};{form.Replace("N", i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture))}");
+        var p = SchemaInferrer.Infer(CsvTable.Parse("y;Amount\n" + string.Join("\n", rows)), "y");
+        var reason = p.Decisions.Single(x => x.Name == "Amount").Reason;
+        Assert.NotEqual(ColumnType.Numeric, TypeOf(p, "Amount"));
+        Assert.Contains("formatted numbers", reason);
+        Assert.Contains("export the column unformatted", reason);
+        Assert.NotEqual("Amount", p.Schema.Id);
+    }
+
+    [Fact]
+    public void DigitsWithLeadingZerosAreACodeAndARunningNumberIsNoFeature()
+    {
+        var rows = Enumerable.Range(0, 60).Select(i => $"{i % 2},0{1000 + i % 17},{5000 + i * 3},{(i * 37) % 61}");
+        var p = SchemaInferrer.Infer(CsvTable.Parse("y,Zip,CustomerRef,Visits\n" + string.Join("\n", rows)), "y");
+        Assert.Equal(ColumnType.Categorical, TypeOf(p, "Zip"));
+        Assert.Contains("leading zeros (e.g. '01000')", p.Decisions.Single(d => d.Name == "Zip").Reason);
+        Assert.Equal(ColumnType.Ignore, TypeOf(p, "CustomerRef"));
+        Assert.Contains("rising with the rows", p.Decisions.Single(d => d.Name == "CustomerRef").Reason);
+        // Unique per row but not in file order: a quantity, kept as a number.
+        Assert.Equal(ColumnType.Numeric, TypeOf(p, "Visits"));
+    }
+
     [Fact]
     public void ALabelWithNoPositiveValueListsTheValuesItHas()
     {

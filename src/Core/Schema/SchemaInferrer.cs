@@ -20,9 +20,17 @@ public static partial class SchemaInferrer
     [GeneratedRegex(@"(^|[_\s\-])(closed?|close_?date|won|lost|outcome|result|reason|stage|status|converted|churn|deal|revenue|amount|lost_?reason|tags?|modified(_?on)?|updated(_?(at|on))?)([_\s\-]|$)", RegexOptions.IgnoreCase)]
     private static partial Regex PostOutcomeName();
 
-    /// <summary>Money or counts as spreadsheets format them: a currency sign, thousands grouped by commas ("$1,000.00", "25,000").</summary>
-    [GeneratedRegex(@"^[-+]?(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?)$")]
+    /// <summary>
+    /// Numbers as spreadsheets and locales format them: a currency sign before or after ("$1,000.00", "1.234,56 €"),
+    /// thousands grouped by commas, dots or spaces ("25,000", "25 000"), a decimal comma ("85360,02", "1,43") or a percent
+    /// sign ("12%", "12,5 %").
+    /// </summary>
+    [GeneratedRegex(@"^[-+]?(?:[$€£¥]\s?)?(?:\d{1,3}(?:[,. \u00A0]\d{3})+(?:[.,]\d+)?|\d+,\d+|\d+(?:\.\d+)?)(?:\s?(?:[$€£¥%]|EUR|USD|GBP))?$")]
     private static partial Regex FormattedNumber();
+
+    /// <summary>A number written with a leading zero ("01234"): a code such as a postal code, whose zeros a number would drop.</summary>
+    [GeneratedRegex(@"^0\d+$")]
+    private static partial Regex LeadingZero();
 
     [GeneratedRegex(@"(^|[_\s\-])(id|uuid|guid|key|number|no)$", RegexOptions.IgnoreCase)]
     private static partial Regex IdName();
@@ -193,9 +201,14 @@ public static partial class SchemaInferrer
         var numeric = values.All(v => ValueParsing.TryNumber(v, out _)) || MostlyNumbers(values) is { Count: > 0 };
         if (numeric)
         {
+            if (values.FirstOrDefault(v => LeadingZero().IsMatch(v.Trim())) is { } code && values.Count(v => LeadingZero().IsMatch(v.Trim())) >= Math.Max(2, values.Count / 100))
+                return (distinct.Count > 1000 && distinct.Count > 0.5 * values.Count ? ColumnType.Ignore : ColumnType.Categorical,
+                    $"digits with leading zeros (e.g. '{code}'): a code such as a postal code, not a quantity", false);
             var integers = values.All(v => !ValueParsing.TryNumber(v, out var d) || Math.Abs(d - Math.Round(d)) < 1e-12);
             if (integers && distinct.Count == values.Count && values.Count == rows && rows > 20 && IdName().IsMatch(name))
                 return (ColumnType.Ignore, "unique integer per row, named like an id", true);
+            if (integers && distinct.Count == values.Count && values.Count == rows && rows > 20 && Increasing(values))
+                return (ColumnType.Ignore, "unique integer per row, rising with the rows: a record number, not a quantity", true);
             var numbers = values.Count(v => ValueParsing.TryNumber(v, out _));
             return (ColumnType.Numeric, numbers == values.Count
                 ? $"all {values.Count} values are numbers ({distinct.Count} distinct)"
@@ -208,8 +221,8 @@ public static partial class SchemaInferrer
         if (values.Count(v => FormattedNumber().IsMatch(v.Trim())) >= 0.9 * values.Count)
             return (distinct.Count > 1000 && distinct.Count > 0.5 * values.Count ? ColumnType.Ignore : ColumnType.Categorical,
                 $"formatted numbers (e.g. '{values.First(v => FormattedNumber().IsMatch(v.Trim()))}'): numbers are read in invariant form only " +
-                "(25000.50, no currency sign or thousands separator), as the service reads them, so these are not numbers here; " +
-                "export the column unformatted to use it as a number", false);
+                "(25000.50: a decimal point, no currency or percent sign, no thousands separator), as the service reads them, so these are " +
+                "not numbers here; export the column unformatted to use it as a number", false);
 
         if (distinct.Count == values.Count && values.Count > 20)
         {
@@ -231,6 +244,18 @@ public static partial class SchemaInferrer
     /// The few values that are not numbers in a column that is otherwise all numbers (at least 97% of the filled values,
     /// at most three distinct others, none with a digit: "-", "none", "n.a." rather than "12 months"); empty otherwise.
     /// </summary>
+    /// <summary>Every value larger than the one before, in file order (a running record number).</summary>
+    private static bool Increasing(List<string> values)
+    {
+        var last = double.NegativeInfinity;
+        foreach (var v in values)
+        {
+            if (!ValueParsing.TryNumber(v, out var d) || d <= last) return false;
+            last = d;
+        }
+        return true;
+    }
+
     private static List<string> MostlyNumbers(List<string> values)
     {
         var others = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
