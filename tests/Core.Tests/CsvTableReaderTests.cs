@@ -107,7 +107,7 @@ public class CsvTableReaderTests
     [Fact]
     public void AFieldBeyondTheHeadersThatHoldsAValueIsStillRagged()
     {
-        using var r = CsvTableReader.FromString("id,a,b,\n1,x,2,oops\n2,y,3,\n");
+        using var r = CsvTableReader.FromString("id,a,b\n1,x,2,oops\n2,y,3,\n");
         Assert.False(r.TryReadRow(out _, out var error));
         Assert.Contains("line 2: expected 3 fields but found 4", error!.Message);
         Assert.True(r.TryReadRow(out var next, out _));
@@ -123,6 +123,23 @@ public class CsvTableReaderTests
         Assert.Contains("line 3: expected 3 fields but found 2 (this record runs over lines 3–5: if that is not meant, a quote on line 3 is not closed)", error!.Message);
         Assert.True(r.TryReadRow(out var after, out _));
         Assert.Equal(["5", "w", "6"], after.Values);
+    }
+
+    [Fact]
+    public void AColumnWithNoNameThatHoldsValuesIsNamedInTheRowsError()
+    {
+        using var r = CsvTableReader.FromString("id,a,b,\n1,x,2,note\n");
+        Assert.False(r.TryReadRow(out _, out var error));
+        Assert.Contains("line 2: column 4 has no name in the header (line 1) but holds 'note'", error!.Message);
+    }
+
+    [Fact]
+    public void AQuoteLeftOpenToTheEndSpansOnlyTheLinesThere()
+    {
+        using var r = CsvTableReader.FromString("id,a,b\n1,x,2\n2,\"open to the end,3\n3,y,4\n");
+        Assert.True(r.TryReadRow(out _, out _));
+        Assert.False(r.TryReadRow(out _, out var error));
+        Assert.Contains("(this record runs over lines 3–4:", error!.Message);
     }
 
     [Fact]

@@ -244,6 +244,21 @@ public class SchemaInferrerTests
     }
 
     [Fact]
+    public void OpportunityStagesBeforeClosedAreProposedAsOpen()
+    {
+        string[] stages = ["Closed Won", "Closed Lost", "Prospecting", "Qualification", "Needs Analysis", "Negotiation/Review", "Proposal/Price Quote"];
+        var rows = Enumerable.Range(0, 400).Select(i => $"{stages[i % 7]},{i % 13}");
+        var p = SchemaInferrer.Infer(CsvTable.Parse("Stage,n\n" + string.Join("\n", rows)), "Stage", ["Closed Won"]);
+        Assert.Equal(["Closed Lost"], p.Schema.Label.Negative);
+        Assert.Equal(stages[2..].Order(), p.Schema.Label.Open!.Order());
+        // Without a closed lost value, stage names say nothing of outcomes: they are lost unless the undecided words say open.
+        var won = Enumerable.Range(0, 400).Select(i => $"{(i % 3 == 0 ? "Closed Won" : i % 3 == 1 ? "Qualification" : "Open")},{i % 13}");
+        var q = SchemaInferrer.Infer(CsvTable.Parse("Stage,n\n" + string.Join("\n", won)), "Stage", ["Closed Won"]);
+        Assert.Equal(["Qualification"], q.Schema.Label.Negative);
+        Assert.Equal(["Open"], q.Schema.Label.Open);
+    }
+
+    [Fact]
     public void ALabelOfThreeValuesGetsNegativeAndOpenProposedWithANoteOnEachValue()
     {
         var p = SchemaInferrer.Infer(ThreeValueLabel(), "Status", ["Closed Won"]);

@@ -83,7 +83,7 @@ public sealed class CsvStreamTests(ModelFixture fx)
             Assert.Equal(4, rows.Count);
             Assert.Equal(["3", "4"], new[] { rows[1][0], rows[2][0] });
             Assert.Equal("error", rows[1][3]);
-            Assert.Contains($"lead_id: the lead id is longer than {LeadIds.MaxLength} characters", rows[1][^1]);
+            Assert.Contains($"lead_id: not a lead id: longer than {LeadIds.MaxLength} characters", rows[1][^1]);
             Assert.Equal("error", rows[2][3]);
             Assert.Contains("control character (U+0001", rows[2][^1]);
             Assert.Equal(leads[3]["lead_id"], rows[3][0]);

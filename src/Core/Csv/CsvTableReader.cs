@@ -29,6 +29,8 @@ public sealed class CsvTableReader : IDisposable
 
     private readonly CsvReader _reader;
     private readonly string _source;
+    /// <summary>Empty names the header ended with (a trailing separator), left out of <see cref="Headers"/>.</summary>
+    private int _unnamed;
 
     public IReadOnlyList<string> Headers { get; }
     public char Delimiter => _reader.Separator;
@@ -84,11 +86,12 @@ public sealed class CsvTableReader : IDisposable
         return new(o => CsvReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(text)), o, false), source, delimiter);
     }
 
-    private static string[] ValidateHeaders(string[] headers, string source)
+    private string[] ValidateHeaders(string[] headers, string source)
     {
         // Many exports end every line with the separator: the empty names that leaves at the end are no columns.
         var named = headers.Length;
         while (named > 1 && headers[named - 1].Length == 0) named--;
+        _unnamed = headers.Length - named;
         headers = headers[..named];
         if (headers.Length == 0) throw new CsvFormatException($"{source}: the file is empty (no header row)", 1);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -134,6 +137,14 @@ public sealed class CsvTableReader : IDisposable
         var line = _reader.LineNumber;
         if (_reader.FieldCount != Headers.Count && !OnlyEmptyBeyondHeaders())
         {
+            if (_unnamed > 0 && _reader.FieldCount > Headers.Count)
+            {
+                // The header's trailing separator was a column after all: one with no name.
+                var k = Enumerable.Range(Headers.Count, _reader.FieldCount - Headers.Count).First(i => !string.IsNullOrWhiteSpace(_reader.GetString(i)));
+                error = new CsvFormatException($"{_source}: line {line}: column {k + 1} has no name in the header (line 1) but holds '{_reader.GetString(k)}': " +
+                                               "name it, or leave it empty", line);
+                return false;
+            }
             error = new CsvFormatException($"{_source}: line {line}: expected {Headers.Count} fields but found {_reader.FieldCount}{Spanning(line)}", line);
             return false;
         }
@@ -167,8 +178,9 @@ public sealed class CsvTableReader : IDisposable
     private string Spanning(long line)
     {
         var breaks = 0;
+        // A quote left open to the end takes the file's last line break into its field: that one starts no line.
         for (var i = 0; i < _reader.FieldCount; i++)
-            foreach (var ch in _reader.GetString(i)) if (ch == '\n') breaks++;
+            foreach (var ch in _reader.GetString(i).TrimEnd('\r', '\n')) if (ch == '\n') breaks++;
         return breaks == 0 ? "" : $" (this record runs over lines {line}–{line + breaks}: if that is not meant, a quote on line {line} is not closed)";
     }
 

@@ -55,6 +55,8 @@ public sealed class LeadDataset
         var values = new List<string?[]>(); var labels = new List<bool>(); var ids = new List<string?>();
         var times = new List<DateTime?>(); var lines = new List<long>(); var skipped = new List<string>();
         var unmapped = new Dictionary<string, int>(StringComparer.Ordinal);
+        var badTimes = 0;
+        (long Line, string Value)? firstBadTime = null;
         var open = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         void Skip(string message)
         {
@@ -87,10 +89,22 @@ public sealed class LeadDataset
             if (tsIdx >= 0)
             {
                 if (!schema.IsMissing(raw[tsIdx]) && ValueParsing.TryDate(raw[tsIdx], tsFormat, out var t)) time = t;
-                else { Skip($"{source}: line {row.Line}: timestamp '{raw[tsIdx]}' in column '{schema.Timestamp}' is not a date"); continue; }
+                else
+                {
+                    if (!schema.IsMissing(raw[tsIdx])) { badTimes++; firstBadTime ??= (row.Line, raw[tsIdx]); }
+                    Skip($"{source}: line {row.Line}: timestamp '{raw[tsIdx]}' in column '{schema.Timestamp}' is not a date");
+                    continue;
+                }
             }
             values.Add(mapper.Map(raw)); labels.Add(label); ids.Add(idIdx >= 0 ? raw[idIdx] : null); times.Add(time); lines.Add(row.Line);
         }
+
+        // A few unreadable timestamps are dirty rows; ten or more and a fifth or more is a column read in the wrong form (a day-first export
+        // whose schema has no format, say), and training on the rest would judge the model on a misread time split.
+        if (firstBadTime is { } bad && badTimes >= 10 && badTimes >= 0.2 * (values.Count + badTimes))
+            throw new CsvFormatException($"{source}: {badTimes} of {values.Count + badTimes} values in the timestamp column '{schema.Timestamp}' are not dates " +
+                                         $"as read{(tsFormat is null ? " without a format" : $" with the format '{tsFormat}'")} (e.g. '{bad.Value}' on line {bad.Line}): " +
+                                         "give the column the \"format\" its values are written in (schema infer proposes one)", bad.Line, schema.Timestamp);
 
         if (unmapped.Count > 0)
         {

@@ -147,21 +147,30 @@ public static partial class SchemaInferrer
         }
         if (counts.Count <= 2) return null;
 
+        // Pipeline stages as CRMs name them: when the won value is a "Closed …" one and another value is "Closed …" too
+        // (Closed Won, Closed Lost), the values that are not closed (Prospecting, Negotiation/Review) are deals still open.
+        var label = probe;
+        var stages = counts.Values.Any(x => label.ReadLabel(x.Value) == LabelOutcome.Won && IsClosed(x.Value)) &&
+                     counts.Values.Any(x => label.ReadLabel(x.Value) != LabelOutcome.Won && IsClosed(x.Value));
         var negative = new List<string>(); var open = new List<string>(); var lines = new List<string>();
         foreach (var (value, rows) in counts.Values.OrderByDescending(x => x.Rows).ThenBy(x => x.Value, StringComparer.Ordinal))
         {
             string where;
             if (probe.ReadLabel(value) == LabelOutcome.Won) where = "positive (won)";
             else if (LooksUndecided(value)) { open.Add(value); where = "open (no outcome yet: left out of training and evaluation)"; }
+            else if (stages && !IsClosed(value)) { open.Add(value); where = "open (a stage before Closed: left out of training and evaluation)"; }
             else { negative.Add(value); where = "negative (lost)"; }
             lines.Add($"'{value}' ({rows} rows) → {where}");
         }
         probe = probe with { Label = probe.Label with { Negative = negative.Count > 0 ? negative : null, Open = open.Count > 0 ? open : null } };
         return $"label column '{table.Headers[labelIdx]}' has {counts.Count} values, read as: {string.Join("; ", lines)}. " +
                "Review this in the schema's label: 'open' lists values that mean no outcome yet " +
-               $"(proposed for values that are or begin with {string.Join(", ", UndecidedWords)}), 'negative' the values that mean lost; " +
+               $"(proposed for values that are or begin with {string.Join(", ", UndecidedWords)}, and for stages that are not 'Closed …' " +
+               "when won and lost are), 'negative' the values that mean lost; " +
                "with 'negative' given, a value in none of the lists stops training.";
     }
+
+    private static bool IsClosed(string value) => value.Trim().StartsWith("closed", StringComparison.OrdinalIgnoreCase);
 
     private static HashSet<string> Distinct(CsvTable t, int c, LeadSchema s) =>
         t.Rows.Select(r => r[c]).Where(v => !s.IsMissing(v)).ToHashSet(StringComparer.Ordinal);
@@ -274,10 +283,15 @@ public static partial class SchemaInferrer
     // Date forms tried as a column's format: those ValueParsing's defaults do not read (12-hour clocks, one-digit days and
     // months) and those they read one way whatever the export meant (03/05/2025, 03.05.2025, 03-05-2025; one- and
     // two-digit parts alike). Month first and day first are both tried; which one the values allow decides.
+    // Two-digit years too, as a spreadsheet re-saves an export (4/2/25 17:00).
     private static readonly string[] MonthFirst = ["M/d/yyyy h:mm tt", "M/d/yyyy h:mm:ss tt", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss", "M/d/yyyy", "M/d/yy",
-        "M-d-yyyy H:mm", "M-d-yyyy H:mm:ss", "M-d-yyyy", "M.d.yyyy H:mm", "M.d.yyyy H:mm:ss", "M.d.yyyy"];
+        "M/d/yy h:mm tt", "M/d/yy H:mm", "M/d/yy H:mm:ss",
+        "M-d-yyyy H:mm", "M-d-yyyy H:mm:ss", "M-d-yyyy", "M-d-yy H:mm", "M-d-yy",
+        "M.d.yyyy H:mm", "M.d.yyyy H:mm:ss", "M.d.yyyy", "M.d.yy H:mm", "M.d.yy"];
     private static readonly string[] DayFirst = ["d/M/yyyy h:mm tt", "d/M/yyyy h:mm:ss tt", "d/M/yyyy H:mm", "d/M/yyyy H:mm:ss", "d/M/yyyy", "d/M/yy",
-        "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss", "d.M.yyyy", "d-M-yyyy H:mm", "d-M-yyyy H:mm:ss", "d-M-yyyy",
+        "d/M/yy H:mm", "d/M/yy H:mm:ss",
+        "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss", "d.M.yyyy", "d.M.yy H:mm", "d.M.yy",
+        "d-M-yyyy H:mm", "d-M-yyyy H:mm:ss", "d-M-yyyy", "d-M-yy H:mm", "d-M-yy",
         "d-MMM-yyyy H:mm", "d MMM yyyy", "d MMM yyyy H:mm"];
 
     /// <summary>

@@ -120,7 +120,7 @@ public static class CsvScorer
     {
         var id = row.Values[idIdx];
         return id.Length == 0 || LeadIds.Problem(id) is not { } why ? null
-            : new CsvFormatException($"{source}: line {row.Line}: {idColumn}: the lead id is {why}", row.Line, idColumn);
+            : new CsvFormatException($"{source}: line {row.Line}: {idColumn}: not a lead id: {why}", row.Line, idColumn);
     }
 
     /// <summary>A row standing for an input row that could not be scored: empty scores, band <c>error</c>, the message.</summary>

@@ -234,7 +234,7 @@ public class BundleTests(TrainedSampleFixture f)
         // The service reports the row instead (its log joins outcomes on the id), naming the line and the id column.
         var served = Scored(check: true, out var checkedResult);
         Assert.Equal((1L, 1L), (checkedResult.Scored, checkedResult.Skipped));
-        Assert.Contains($"2,,,error,fresh.csv: line 2: lead_id: the lead id is longer than {LeadIds.MaxLength} characters", served);
+        Assert.Contains($"2,,,error,fresh.csv: line 2: lead_id: not a lead id: longer than {LeadIds.MaxLength} characters", served);
     }
 
     [Fact]

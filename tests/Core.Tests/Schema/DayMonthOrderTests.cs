@@ -32,6 +32,36 @@ public class DayMonthOrderTests
         Assert.DoesNotContain("cannot be told apart", p.Decisions.Single(x => x.Name == "Created Date").Reason);
     }
 
+    [Theory]
+    [InlineData("M/d/yy H:mm", "M/d/yy H:mm")]
+    [InlineData("dd/MM/yy HH:mm", "d/M/yy H:mm")]
+    [InlineData("dd.MM.yy", "d.M.yy")]
+    [InlineData("dd-MM-yy", "d-M-yy")]
+    public void TwoDigitYearsAsASpreadsheetResavesThemAreDatesWithTheirFormat(string written, string format)
+    {
+        var p = InferWritten(written);
+        Assert.Equal(ColumnType.Datetime, p.Schema.Find("Created Date")!.Type);
+        Assert.Equal(format, p.Schema.Find("Created Date")!.Format);
+        Assert.Equal("Created Date", p.Schema.Timestamp);
+    }
+
+    [Fact]
+    public void ATimestampColumnMostlyUnreadableAsWrittenStopsLoadingNamingTheFormatToGive()
+    {
+        // A day-first export read with a schema that has no format: most values are no date, the rest would be misread.
+        var lines = Enumerable.Range(0, 200).Select(i =>
+            $"{i % 2},{new DateTime(2025, 1, 1, 14, 0, 0).AddHours(i * 37).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)},{i % 5}");
+        var schema = LeadSchema.Parse("""{ "label": { "column": "y" }, "timestamp": "Created Date", "columns": [ { "name": "Created Date", "type": "datetime" }, { "name": "n", "type": "numeric" } ] }""");
+        var path = Path.Combine(RepoPaths.TempDir(), "day-first.csv");
+        File.WriteAllText(path, "y,Created Date,n\n" + string.Join("\n", lines) + "\n");
+        var e = Assert.Throws<CsvFormatException>(() => LeadDataset.Load(path, schema));
+        Assert.Contains("values in the timestamp column 'Created Date' are not dates as read without a format (e.g. '13/01/2025' on line", e.Message);
+        Assert.Contains("give the column the \"format\"", e.Message);
+        // A few unreadable timestamps among good ones are dirty rows, skipped and listed as before.
+        File.WriteAllText(path, "y,Created Date,n\n" + string.Join("\n", Enumerable.Range(0, 200).Select(i => $"{i % 2},{(i % 25 == 3 ? "soon" : "2025-03-01")},{i % 5}")) + "\n");
+        Assert.Equal(8, LeadDataset.Load(path, schema).SkippedRows.Count);
+    }
+
     [Fact]
     public void ZeroPaddedDayFirstDatesGetADayFirstFormat()
     {
