@@ -63,10 +63,6 @@ public static class CsvBatch
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Column is null ? "body" : $"columns.{e.Column}"] = [e.Message] },
                     detail: "The CSV cannot be scored: its header must name every field the served model uses (see GET /model/schema).");
             }
-            catch (Exception e) when (RequestBody.IsUndecodable(e))
-            {
-                throw RequestBody.Undecodable(e);
-            }
             handedOver = true;
             return new CsvBatchResult(reader, served, scoring, reasons, log, streams);
         }

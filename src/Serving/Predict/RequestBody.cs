@@ -55,11 +55,6 @@ public static class RequestBody
             ArrayPool<byte>.Shared.Return(buffer);
             return null;
         }
-        catch (Exception e) when (IsUndecodable(e))
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw Undecodable(e);
-        }
         catch
         {
             ArrayPool<byte>.Shared.Return(buffer);
