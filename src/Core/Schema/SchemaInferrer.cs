@@ -210,13 +210,14 @@ public static partial class SchemaInferrer
         var numeric = values.All(v => ValueParsing.TryNumber(v, out _)) || MostlyNumbers(values) is { Count: > 0 };
         if (numeric)
         {
-            if (values.FirstOrDefault(v => LeadingZero().IsMatch(v.Trim())) is { } code && values.Count(v => LeadingZero().IsMatch(v.Trim())) >= Math.Max(2, values.Count / 100))
-                return (distinct.Count > 1000 && distinct.Count > 0.5 * values.Count ? ColumnType.Ignore : ColumnType.Categorical,
-                    $"digits with leading zeros (e.g. '{code}'): a code such as a postal code, not a quantity", false);
+            var codes = values.Where(v => LeadingZero().IsMatch(v.Trim())).ToList();
+            if (codes.Count >= Math.Max(2, values.Count / 100))
+                return (CategoryUnlessTooMany(distinct, values), $"digits with leading zeros (e.g. '{codes[0]}'): a code such as a postal code, not a quantity", false);
             var integers = values.All(v => !ValueParsing.TryNumber(v, out var d) || Math.Abs(d - Math.Round(d)) < 1e-12);
-            if (integers && distinct.Count == values.Count && values.Count == rows && rows > 20 && IdName().IsMatch(name))
+            var uniqueIntegers = integers && distinct.Count == values.Count && values.Count == rows && rows > 20;
+            if (uniqueIntegers && IdName().IsMatch(name))
                 return (ColumnType.Ignore, "unique integer per row, named like an id", true);
-            if (integers && distinct.Count == values.Count && values.Count == rows && rows > 20 && Increasing(values))
+            if (uniqueIntegers && Increasing(values))
                 return (ColumnType.Ignore, "unique integer per row, rising with the rows: a record number, not a quantity", true);
             var numbers = values.Count(v => ValueParsing.TryNumber(v, out _));
             return (ColumnType.Numeric, numbers == values.Count
@@ -228,7 +229,7 @@ public static partial class SchemaInferrer
             return (ColumnType.Datetime, "all values are dates/times", false);
 
         if (values.Count(v => FormattedNumber().IsMatch(v.Trim())) >= 0.9 * values.Count)
-            return (distinct.Count > 1000 && distinct.Count > 0.5 * values.Count ? ColumnType.Ignore : ColumnType.Categorical,
+            return (CategoryUnlessTooMany(distinct, values),
                 $"formatted numbers (e.g. '{values.First(v => FormattedNumber().IsMatch(v.Trim()))}'): numbers are read in invariant form only " +
                 "(25000.50: a decimal point, no currency or percent sign, no thousands separator), as the service reads them, so these are " +
                 "not numbers here; export the column unformatted to use it as a number", false);
@@ -249,10 +250,10 @@ public static partial class SchemaInferrer
         return (ColumnType.Categorical, $"{distinct.Count} distinct values", false);
     }
 
-    /// <summary>
-    /// The few values that are not numbers in a column that is otherwise all numbers (at least 97% of the filled values,
-    /// at most three distinct others, none with a digit: "-", "none", "n.a." rather than "12 months"); empty otherwise.
-    /// </summary>
+    /// <summary>Values that are no numbers here, a category unless almost every row has its own (too many levels to learn from).</summary>
+    private static ColumnType CategoryUnlessTooMany(HashSet<string> distinct, List<string> values) =>
+        distinct.Count > 1000 && distinct.Count > 0.5 * values.Count ? ColumnType.Ignore : ColumnType.Categorical;
+
     /// <summary>Every value larger than the one before, in file order (a running record number).</summary>
     private static bool Increasing(List<string> values)
     {
@@ -265,6 +266,10 @@ public static partial class SchemaInferrer
         return true;
     }
 
+    /// <summary>
+    /// The few values that are not numbers in a column that is otherwise all numbers (at least 97% of the filled values,
+    /// at most three distinct others, none with a digit: "-", "none", "n.a." rather than "12 months"); empty otherwise.
+    /// </summary>
     private static List<string> MostlyNumbers(List<string> values)
     {
         var others = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
